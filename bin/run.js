@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Entry point: oclif reads oclif.manifest.json, so only the command being run is imported.
+import {execute} from '@oclif/core'
+
+await execute({dir: import.meta.url})

@@ -1,0 +1,43 @@
+import {Command, Flags} from '@oclif/core'
+
+import {decideStyle, type OutputStyle} from './colour.js'
+import {normaliseError} from './errors.js'
+
+/**
+ * Owns what every command shares: the --json error shape of the spec, exit codes (2 for usage,
+ * also under --json where oclif would say 1), one colour decision, plain JSON on stdout.
+ */
+export abstract class BaseCommand extends Command {
+  static override enableJsonFlag = true
+  static override baseFlags = {
+    'no-color': Flags.boolean({description: 'never colour the output (NO_COLOR and TERM=dumb do the same)', helpGroup: 'GLOBAL'}),
+  }
+
+  protected style(flags: {'no-color'?: boolean; json?: boolean}): OutputStyle {
+    return decideStyle({noColor: flags['no-color'], json: flags.json ?? this.jsonEnabled()})
+  }
+
+  /** Writes a line of data to stdout (not through oclif, which colourises JSON on a TTY). */
+  protected out(text: string): void {
+    process.stdout.write(text.endsWith('\n') ? text : text + '\n')
+  }
+
+  override logJson(json: unknown): void {
+    this.out(JSON.stringify(json, null, 2))
+  }
+
+  override async catch(err: Error & {exitCode?: number}): Promise<void> {
+    const normalised = normaliseError(err)
+    if (normalised.code === 'exit') {
+      process.exitCode = normalised.exitCode
+      return
+    }
+    process.exitCode = normalised.exitCode
+    if (this.jsonEnabled()) {
+      this.out(JSON.stringify({error: {code: normalised.code, message: normalised.message}}))
+    } else {
+      process.stderr.write(`apigw-doctor: ${normalised.message}\n`)
+    }
+    if (normalised.code === 'internal' && process.env.APIGW_DOCTOR_DEBUG) process.stderr.write(String(err.stack) + '\n')
+  }
+}

@@ -1,0 +1,22 @@
+// One colour decision for oclif, ora and cli-table3 alike (oclif's own ignores NO_COLOR).
+
+export interface OutputStyle {
+  colour: boolean
+  spinner: boolean
+}
+
+export function decideStyle(opts: {noColor?: boolean; json?: boolean; quiet?: boolean}, env = process.env): OutputStyle {
+  const dumb = env.TERM === 'dumb'
+  const noColour = opts.noColor === true || env.NO_COLOR !== undefined || dumb
+  const colour = !noColour && Boolean(process.stdout.isTTY)
+  const spinner =
+    !opts.json && !opts.quiet && Boolean(process.stderr.isTTY) && !env.CI && !dumb && env.NO_COLOR === undefined
+  return {colour, spinner}
+}
+
+const CODES = {red: [31, 39], yellow: [33, 39], green: [32, 39], cyan: [36, 39], dim: [2, 22], bold: [1, 22]} as const
+export type Paint = (name: keyof typeof CODES, text: string) => string
+
+export function painter(colour: boolean): Paint {
+  return (name, text) => (colour ? `\u001B[${CODES[name][0]}m${text}\u001B[${CODES[name][1]}m` : text)
+}

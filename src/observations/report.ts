@@ -1,0 +1,19 @@
+import type {Diagnosis} from '../diagnosis/types.js'
+import type {ProxyKind} from '../fixes/types.js'
+import type {ProbeObservation, TargetInfo} from './types.js'
+
+export type Verdict = 'healthy' | 'problems' | 'unreachable'
+
+/** The `probe --json` document (schema/report.schema.json). */
+export interface Report {
+  schemaVersion: 1
+  tool: {name: string; version: string}
+  generatedAt: string
+  target: TargetInfo
+  probes: ProbeObservation[]
+  diagnoses: Diagnosis[]
+  recommended: Partial<Record<ProxyKind, string>>
+  verdict: Verdict
+  /** Present with --via: what the user's proxy answered. */
+  via?: ProbeObservation & {url: string}
+}

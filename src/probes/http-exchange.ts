@@ -1,0 +1,141 @@
+import type {Duplex} from 'node:stream'
+import {STATUS_CODES} from 'node:http'
+import {performance} from 'node:perf_hooks'
+
+import type {HttpObservation, Outcome} from '../observations/types.js'
+import {PhaseFailure, ms} from './phase.js'
+
+/** Headers that tell who answered: kept verbatim (bounded). Everything else is dropped. */
+export const TELLING_HEADERS = [
+  'server',
+  'via',
+  'x-cache',
+  'x-amzn-errortype',
+  'x-amzn-requestid',
+  'x-amz-apigw-id',
+  'apigw-requestid',
+  'x-amz-cf-id',
+  'x-amz-cf-pop',
+  'x-amzn-trace-id',
+  'location',
+  'content-type',
+  'www-authenticate',
+] as const
+
+export const MAX_HEADER_BYTES = 16 * 1024
+export const BODY_EXCERPT_BYTES = 2048
+const MAX_HEADER_VALUE = 256
+
+export interface ExchangeRequest {
+  /** Origin used for undici's bookkeeping only: the socket is already connected. */
+  origin: string
+  host: string
+  method: string
+  path: string
+  headers: Array<{name: string; value: string}>
+  userAgent: string
+  timeoutMs: number
+}
+
+export interface ExchangeResult {
+  http: HttpObservation
+  ttfb: number
+}
+
+/**
+ * Sends one request over a socket that is already connected (and TLS'd when it needs to be),
+ * with undici as the HTTP parser. Header size, body excerpt and time are all bounded.
+ */
+export async function exchange(socket: Duplex, request: ExchangeRequest): Promise<ExchangeResult> {
+  const {Client} = await import('undici')
+  let handedOver = false
+  const client = new Client(request.origin, {
+    connect: (_options, callback) => {
+      // One probe, one connection: never reconnect behind the probe's back.
+      if (handedOver) return callback(new Error('connection already used'), null)
+      handedOver = true
+      callback(null, socket as never)
+    },
+    maxHeaderSize: MAX_HEADER_BYTES,
+    headersTimeout: request.timeoutMs + 1000,
+    bodyTimeout: request.timeoutMs + 1000,
+    pipelining: 1,
+  })
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, request.timeoutMs)
+  const started = performance.now()
+  try {
+    const headers: Record<string, string> = {host: request.host, 'user-agent': request.userAgent, accept: '*/*'}
+    for (const header of request.headers) headers[header.name.toLowerCase()] = header.value
+    const response = await client.request({path: request.path, method: request.method as 'GET', headers, signal: controller.signal})
+    const ttfb = ms(performance.now() - started)
+    const excerpt = await readExcerpt(response.body)
+    return {ttfb, http: observe(response.statusCode, response.headers, excerpt)}
+  } catch (error) {
+    throw toFailure(error as NodeJS.ErrnoException & {data?: string}, timedOut, request.timeoutMs)
+  } finally {
+    clearTimeout(timer)
+    client.destroy().catch(() => {})
+  }
+}
+
+async function readExcerpt(body: AsyncIterable<Buffer> & {destroy(): void}): Promise<{text: string; truncated: boolean; bytes: number}> {
+  const chunks: Buffer[] = []
+  let bytes = 0
+  for await (const chunk of body) {
+    chunks.push(chunk.subarray(0, BODY_EXCERPT_BYTES + 1 - bytes))
+    bytes += chunk.length
+    if (bytes > BODY_EXCERPT_BYTES) {
+      body.destroy()
+      break
+    }
+  }
+  const buffer = Buffer.concat(chunks).subarray(0, BODY_EXCERPT_BYTES)
+  return {text: printable(buffer.toString('utf8')), truncated: bytes > BODY_EXCERPT_BYTES, bytes}
+}
+
+/** Peers are hostile: no terminal escapes or other control characters survive into a report. */
+export function printable(text: string): string {
+  return text.replaceAll(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '\uFFFD')
+}
+
+function observe(status: number, raw: Record<string, string | string[] | undefined>, body: {text: string; truncated: boolean; bytes: number}): HttpObservation {
+  const headers: Record<string, string> = {}
+  for (const name of TELLING_HEADERS) {
+    const value = raw[name]
+    if (value === undefined) continue
+    headers[name] = printable((Array.isArray(value) ? value.join(', ') : value).slice(0, MAX_HEADER_VALUE))
+  }
+  return {
+    status,
+    statusText: STATUS_CODES[status] ?? '',
+    httpVersion: '1.1',
+    headers,
+    contentType: headers['content-type'] ?? null,
+    bodyExcerpt: body.text,
+    bodyTruncated: body.truncated,
+    bodyBytes: body.bytes,
+  }
+}
+
+const MALFORMED_CODES = new Set(['UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_EXCEEDED_MAX_SIZE', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'])
+
+function toFailure(err: NodeJS.ErrnoException & {data?: string}, timedOut: boolean, timeoutMs: number): PhaseFailure {
+  const code = err.code ?? err.name ?? 'EHTTP'
+  let outcome: Outcome
+  if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') outcome = 'http-timeout'
+  else if (code.startsWith('HPE_') || MALFORMED_CODES.has(code)) outcome = 'http-malformed'
+  else outcome = 'http-closed'
+  const message =
+    outcome === 'http-timeout'
+      ? `no complete response within ${timeoutMs} ms`
+      : code === 'UND_ERR_HEADERS_OVERFLOW'
+        ? `response headers exceed ${MAX_HEADER_BYTES} bytes`
+        : printable(err.message)
+  const extra = err.data ? {firstBytesHex: Buffer.from(err.data, 'latin1').subarray(0, 64).toString('hex')} : {}
+  return new PhaseFailure(outcome, {code: timedOut ? 'ETIMEDOUT' : code, message, phase: 'http'}, extra)
+}

@@ -1,0 +1,35 @@
+import {UsageError} from '../cli/errors.js'
+
+export interface ExtraHeader {
+  name: string
+  value: string
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/i
+/** Headers the probes set themselves: each probe's point is to choose these. */
+const RESERVED = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'upgrade', 'te', 'keep-alive'])
+const SECRET_NAMES = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'x-amz-security-token'])
+
+/** Values of these are never printed nor stored in a report. */
+export function isSecretHeader(name: string): boolean {
+  const lower = name.toLowerCase()
+  return SECRET_NAMES.has(lower) || /token|secret|passw|api-?key|session|credential|auth|signature/.test(lower)
+}
+
+/** Parses one `-H 'Name: value'`; refuses names that are not HTTP tokens and values with CR, LF or NUL. */
+export function parseHeader(raw: string): ExtraHeader {
+  const colon = raw.indexOf(':')
+  const name = (colon === -1 ? raw : raw.slice(0, colon)).trim()
+  // Never echo the value: it may be a secret.
+  if (colon === -1) throw new UsageError(`invalid header ${JSON.stringify(name.slice(0, 40))}: expected 'Name: value'`, 'bad-header')
+  if (!TOKEN.test(name) || name.length > 256) throw new UsageError(`invalid header name ${JSON.stringify(name.slice(0, 40))}`, 'bad-header')
+  const value = raw.slice(colon + 1).trim()
+  if (/[\r\n\0]/.test(value) || value.length > 8192) throw new UsageError(`invalid value for header ${name}: control characters or longer than 8 KiB`, 'bad-header')
+  if (RESERVED.has(name.toLowerCase())) throw new UsageError(`header ${name} is set by each probe itself and cannot be given with -H`, 'bad-header')
+  return {name, value}
+}
+
+/** For display: the header with its value masked when it may be a secret. */
+export function describeHeader(header: ExtraHeader): string {
+  return `${header.name}: ${isSecretHeader(header.name) ? '<redacted>' : header.value}`
+}
