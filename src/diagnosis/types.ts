@@ -15,6 +15,10 @@ export const DIAGNOSIS_IDS = [
   'forbidden',
   'unreachable',
   'tls-timeout',
+  // Added beyond the spec's catalogue: the reference request reached the edge but failed otherwise.
+  'server-error',
+  'request-rejected',
+  'http-no-answer',
   'proxy-missing-tls',
   'proxy-missing-sni',
   'proxy-missing-host-rewrite',

@@ -54,7 +54,8 @@ export async function exchange(socket: Duplex, request: ExchangeRequest): Promis
       // One probe, one connection: never reconnect behind the probe's back.
       if (handedOver) return callback(new Error('connection already used'), null)
       handedOver = true
-      callback(null, socket as never)
+      // undici 7 never writes the request when the callback runs synchronously inside its connect().
+      setImmediate(() => callback(null, socket as never))
     },
     maxHeaderSize: MAX_HEADER_BYTES,
     headersTimeout: request.timeoutMs + 1000,

@@ -1,0 +1,86 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {painter} from '../cli/colour.js'
+import {UsageError} from '../cli/errors.js'
+import type {Report} from '../observations/report.js'
+
+export default class Probe extends BaseCommand {
+  static override summary = 'Probe an HTTPS endpoint on raw sockets and say what a proxy in front of it must do'
+  static override description = `Runs six probes at once against each target (plain HTTP, plain HTTP to the TLS port, TLS without SNI, the reference request with SNI and Host right, a wrong Host, a wrong SNI), diagnoses which of TLS, SNI and Host the target demands, and prints the fix for your proxy.
+
+Exit status: 0 the reference request works (requirements may be listed), 1 it does not, 2 bad usage or input.`
+
+  static override examples = [
+    '<%= config.bin %> probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health',
+    '<%= config.bin %> probe https://d111111abcdef8.cloudfront.net/index.html --proxy-kind nginx',
+    "<%= config.bin %> probe api.example.com -H 'x-api-key: $KEY' --json",
+    '<%= config.bin %> probe api.example.com --resolve api.example.com:443:10.0.0.5 --proxy-kind all',
+    'grep -v ^# targets.txt | <%= config.bin %> probe - --json > reports.ndjson',
+  ]
+
+  static override strict = false
+  static override args = {
+    target: Args.string({description: 'host, host:port, IP literal ([::1]:8443), https:// URL, or - for stdin (one per line)', required: false}),
+  }
+
+  static override flags = {
+    port: Flags.integer({description: 'TLS port (default 443, or the URL\'s)', min: 1, max: 65_535}),
+    'http-port': Flags.integer({description: 'plain HTTP port', min: 1, max: 65_535}),
+    path: Flags.string({description: 'request path, with the stage (e.g. /prod/health); default / or the URL\'s'}),
+    method: Flags.string({description: 'request method', default: 'GET'}),
+    header: Flags.string({char: 'H', description: "extra request header 'Name: value', repeatable; secret values are never printed", multiple: true}),
+    resolve: Flags.string({description: 'HOST:PORT:ADDR: use ADDR for HOST:PORT, skip DNS (curl\'s meaning); repeatable', multiple: true}),
+    'connect-to': Flags.string({description: 'HOST:PORT:ADDR:PORT2: connect there instead (curl\'s meaning); repeatable', multiple: true}),
+    'ca-file': Flags.string({description: 'PEM file of extra trusted CA certificates (on top of the system store)'}),
+    timeout: Flags.integer({description: 'budget in ms for each phase (connect, handshake, response)', default: 5000}),
+    'proxy-kind': Flags.string({description: 'which proxy\'s fixes to print', options: ['haproxy', 'nginx', 'envoy', 'apache', 'caddy', 'traefik', 'all'], default: 'haproxy'}),
+    'proxy-version': Flags.string({description: 'version of that proxy, e.g. 2.4 or 3.3: fixes follow it'}),
+    file: Flags.string({description: 'read targets from FILE, one per line (# comments)'}),
+    concurrency: Flags.integer({description: 'targets probed at once in a batch', default: 16, min: 1, max: 256}),
+    quiet: Flags.boolean({char: 'q', description: 'no spinner'}),
+  }
+
+  async run(): Promise<Report | undefined> {
+    const {flags, argv} = await this.parse(Probe)
+    const {probeOptions} = await import('../pipeline/probe-options.js')
+    const {parseTarget} = await import('../target/parse-target.js')
+    const batch = await import('../pipeline/batch.js')
+
+    const options = await probeOptions(flags)
+    const inputs = argv as string[]
+    const targets = []
+    for (const input of inputs) {
+      if (input === '-') targets.push(...batch.parseTargetList(await batch.readStdin(), 'stdin'))
+      else targets.push(parseTarget(input))
+    }
+    if (flags.file) targets.push(...batch.parseTargetList(await batch.readTargetFile(flags.file), flags.file))
+    if (targets.length === 0) throw new UsageError('no target: give a host, host:port, IP literal, https:// URL, --file FILE or - for stdin')
+
+    const [{buildTrustStore}, {probeTarget}] = await Promise.all([import('../probes/trust-store.js'), import('../pipeline/probe-target.js')])
+    const secureContext = buildTrustStore(options.caPem)
+    const tool = {name: this.config.name, version: this.config.version}
+    const style = this.style({...flags, json: flags.json || flags.quiet})
+    const spinner = style.spinner ? (await import('ora')).default({text: `probing ${targets.length === 1 ? targets[0]!.host : `${targets.length} targets`}…`, stream: process.stderr}).start() : null
+
+    const isBatch = targets.length > 1
+    let done = 0
+    const reports = await batch.mapConcurrent(targets, flags.concurrency, async (target) => {
+      const report = await probeTarget(target, options, secureContext, tool)
+      done++
+      if (spinner && isBatch) spinner.text = `probed ${done}/${targets.length}…`
+      // NDJSON: one line per target as soon as it is done, so a long batch streams.
+      if (isBatch && flags.json) this.out(JSON.stringify(report))
+      return report
+    })
+    spinner?.stop()
+
+    process.exitCode = reports.every((r) => r.verdict === 'healthy') ? 0 : 1
+    if (flags.json) return isBatch ? undefined : reports[0]
+
+    const [{renderReport}, Table] = await Promise.all([import('../render/probe-report.js'), import('cli-table3')])
+    const renderOptions = {paint: painter(style.colour), proxyKind: options.proxyKind, width: process.stdout.columns ?? 120}
+    this.out(reports.map((r) => renderReport(r, Table.default, renderOptions)).join('\n\n'))
+    return undefined
+  }
+}

@@ -1,0 +1,84 @@
+import {perKind, recommendedConfigs} from '../fixes/index.js'
+import {PROXY_KINDS, type FixContext, type ProxyKind, type Requirements} from '../fixes/types.js'
+import type {Verdict} from '../observations/report.js'
+import type {ProbeObservation, TargetInfo} from '../observations/types.js'
+import {byId} from './facts.js'
+import type {Rule, RuleInput} from './rule.js'
+import {healthyRule} from './rules/healthy.js'
+import {PROBLEM_RULES, REQUIREMENT_RULES} from './rules/index.js'
+import type {Diagnosis, Fix} from './types.js'
+
+export interface DiagnoseInput {
+  target: TargetInfo
+  probes: ProbeObservation[]
+  /** When the probes ran (ISO): certificate dates are judged against it, so a replay agrees. */
+  observedAt: string
+}
+
+export interface DiagnoseOptions {
+  /** The kind --proxy-version applies to; 'all' applies it to every kind. */
+  proxyKind: ProxyKind | 'all'
+  proxyVersion: string | null
+}
+
+export interface DiagnoseResult {
+  diagnoses: Diagnosis[]
+  requirements: Requirements
+  recommended: Record<ProxyKind, string>
+  verdict: Verdict
+}
+
+export function fixContextFor(target: TargetInfo, options: DiagnoseOptions): (kind: ProxyKind) => FixContext {
+  return (kind) => ({
+    host: target.host,
+    port: target.port,
+    address: target.pinnedAddress,
+    path: target.path,
+    caFile: target.caFile,
+    version: options.proxyKind === 'all' || options.proxyKind === kind ? options.proxyVersion : null,
+  })
+}
+
+function toDiagnosis(rule: Rule, input: RuleInput, contextFor: (kind: ProxyKind) => FixContext): Diagnosis | null {
+  const finding = rule.applies(input)
+  if (!finding) return null
+  const fix: Fix = rule.fix ? perKind(contextFor, (fixes, ctx) => rule.fix!(fixes, ctx, input)) : {}
+  for (const kind of rule.skipKinds ?? []) delete fix[kind]
+  if (rule.verify) fix.verify = rule.verify(input.target)
+  return {
+    id: rule.id,
+    severity: finding.severity ?? rule.severity,
+    summary: finding.summary,
+    evidence: [...new Set(finding.details.map((d) => d.probe))],
+    details: finding.details,
+    fix,
+  }
+}
+
+/** Pure: observations in, diagnoses out. No I/O, no clock (the observation time is an input). */
+export function diagnose(input: DiagnoseInput, options: DiagnoseOptions): DiagnoseResult {
+  const ruleInput: RuleInput = {probes: byId(input.probes), target: input.target, observedAt: new Date(input.observedAt)}
+  const contextFor = fixContextFor(input.target, options)
+  const run = (rules: Rule[]) => rules.map((rule) => toDiagnosis(rule, ruleInput, contextFor)).filter((d): d is Diagnosis => d !== null)
+
+  const problems = run(PROBLEM_RULES)
+  const requirementsFound = run(REQUIREMENT_RULES)
+  const has = (id: string, list: Diagnosis[]) => list.some((d) => d.id === id)
+  const requirements: Requirements = {
+    tls: has('tls-required', requirementsFound),
+    sni: has('sni-required', requirementsFound),
+    hostHeader: has('host-header-required', requirementsFound) || has('sni-host-mismatch-rejected', requirementsFound),
+    stagePath: has('missing-authentication-token', problems),
+  }
+  const healthy = run([healthyRule(requirements)])
+  const unreachable = has('unreachable', problems) || has('tls-timeout', problems)
+  const verdict: Verdict = healthy.length > 0 ? 'healthy' : unreachable ? 'unreachable' : 'problems'
+  return {
+    diagnoses: [...problems, ...healthy, ...requirementsFound],
+    requirements,
+    recommended: recommendedConfigs(contextFor, requirements),
+    verdict,
+  }
+}
+
+export {PROXY_KINDS}

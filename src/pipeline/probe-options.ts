@@ -1,0 +1,87 @@
+import {readFile, stat} from 'node:fs/promises'
+
+import {UsageError} from '../cli/errors.js'
+import {parseHeader, type ExtraHeader} from '../target/headers.js'
+import {parseConnectTo, parseResolve, type ConnectToRule, type ResolveRule} from '../target/overrides.js'
+import type {ProxyKind} from '../fixes/types.js'
+
+export interface ProbeOptions {
+  port: number | undefined
+  httpPort: number | undefined
+  path: string | undefined
+  method: string
+  headers: ExtraHeader[]
+  resolve: ResolveRule[]
+  connectTo: ConnectToRule[]
+  caFile: string | null
+  caPem: string | null
+  timeoutMs: number
+  proxyKind: ProxyKind | 'all'
+  proxyVersion: string | null
+}
+
+export interface ProbeFlags {
+  port?: number
+  'http-port'?: number
+  path?: string
+  method: string
+  header?: string[]
+  resolve?: string[]
+  'connect-to'?: string[]
+  'ca-file'?: string
+  timeout: number
+  'proxy-kind': string
+  'proxy-version'?: string
+}
+
+const MAX_CA_FILE = 5 * 1024 * 1024
+
+export async function readCaFile(path: string): Promise<string> {
+  let size: number
+  try {
+    const info = await stat(path)
+    if (!info.isFile()) throw new UsageError(`--ca-file ${path}: not a regular file`, 'bad-ca-file')
+    size = info.size
+  } catch (error) {
+    if (error instanceof UsageError) throw error
+    throw new UsageError(`--ca-file ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`, 'bad-ca-file')
+  }
+  if (size > MAX_CA_FILE) throw new UsageError(`--ca-file ${path}: larger than 5 MiB`, 'bad-ca-file')
+  let pem: string
+  try {
+    pem = await readFile(path, 'utf8')
+  } catch {
+    throw new UsageError(`--ca-file ${path}: cannot be read`, 'bad-ca-file')
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca-file ${path}: no PEM certificate in it`, 'bad-ca-file')
+  return pem
+}
+
+const METHOD = /^[A-Z]{1,16}$/
+
+/** Validates every probe flag once, before any socket is opened. */
+export async function probeOptions(flags: ProbeFlags): Promise<ProbeOptions> {
+  const method = flags.method.toUpperCase()
+  if (!METHOD.test(method)) throw new UsageError(`invalid --method ${JSON.stringify(flags.method.slice(0, 20))}: letters only, e.g. GET`, 'bad-method')
+  if (flags.path !== undefined && (!flags.path.startsWith('/') || /[\s\u0000-\u001F\u007F]/.test(flags.path) || flags.path.length > 4096)) {
+    throw new UsageError('invalid --path: it must start with / and contain no spaces or control characters', 'bad-path')
+  }
+  if (!Number.isInteger(flags.timeout) || flags.timeout < 1 || flags.timeout > 600_000) throw new UsageError('invalid --timeout: milliseconds from 1 to 600000', 'bad-timeout')
+  const caPem = flags['ca-file'] ? await readCaFile(flags['ca-file']) : null
+  const version = flags['proxy-version'] ?? null
+  if (version !== null && !/^\d+(\.\d+){0,2}$/.test(version)) throw new UsageError(`invalid --proxy-version ${JSON.stringify(version.slice(0, 20))}: expected e.g. 2.6 or 3.3`, 'bad-version')
+  return {
+    port: flags.port,
+    httpPort: flags['http-port'],
+    path: flags.path,
+    method,
+    headers: (flags.header ?? []).map(parseHeader),
+    resolve: (flags.resolve ?? []).map(parseResolve),
+    connectTo: (flags['connect-to'] ?? []).map(parseConnectTo),
+    caFile: flags['ca-file'] ?? null,
+    caPem,
+    timeoutMs: flags.timeout,
+    proxyKind: flags['proxy-kind'] as ProxyKind | 'all',
+    proxyVersion: version,
+  }
+}
