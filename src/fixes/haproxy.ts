@@ -64,7 +64,7 @@ export const haproxyFixes: ProxyFixes = {
 function certificateFix(ctx: FixContext, problem: CertificateProblem): string {
   switch (problem) {
     case 'untrusted': {
-      return ['# trust the CA that issued the certificate (verify none only hides the problem)', haproxyServerLine({...ctx, caFile: ctx.caFile ?? '/path/to/issuing-ca.pem'})].join('\n')
+      return ['# trust the CA that issued the certificate (turning verification off only hides the problem)', haproxyServerLine({...ctx, caFile: ctx.caFile ?? '/path/to/issuing-ca.pem'})].join('\n')
     }
     case 'name-mismatch': {
       return ['# the certificate must cover the name sent as SNI: send the name it was issued for', haproxyServerLine(ctx)].join('\n')
