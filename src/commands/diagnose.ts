@@ -30,7 +30,8 @@ Exit status: 0 the reference request worked, 1 it did not, 2 the file is not a v
     const [{readReport}, {rediagnose}] = await Promise.all([import('../observations/validate-report.js'), import('../pipeline/rediagnose.js')])
     const saved = await readReport(args.report)
     const report = rediagnose(saved, {proxyKind: flags['proxy-kind'] as 'haproxy', proxyVersion: flags['proxy-version'] ?? null})
-    process.exitCode = report.verdict === 'healthy' && !report.diagnoses.some((d) => d.id.startsWith('proxy-') && d.severity === 'error') ? 0 : 1
+    const {exitCodeFor} = await import('../diagnosis/diagnose.js')
+    process.exitCode = exitCodeFor(report)
     if (flags.json) return report
     const [{renderReport}, Table] = await Promise.all([import('../render/probe-report.js'), import('cli-table3')])
     const style = this.style(flags)

@@ -15,6 +15,7 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     '<%= config.bin %> probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health',
     '<%= config.bin %> probe https://d111111abcdef8.cloudfront.net/index.html --proxy-kind nginx',
     "<%= config.bin %> probe api.example.com -H 'x-api-key: $KEY' --json",
+    '<%= config.bin %> probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health --via http://127.0.0.1:8080',
     '<%= config.bin %> probe api.example.com --resolve api.example.com:443:10.0.0.5 --proxy-kind all',
     'grep -v ^# targets.txt | <%= config.bin %> probe - --json > reports.ndjson',
   ]
@@ -36,6 +37,7 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     timeout: Flags.integer({description: 'budget in ms for each phase (connect, handshake, response)', default: 5000}),
     'proxy-kind': Flags.string({description: 'which proxy\'s fixes to print', options: ['haproxy', 'nginx', 'envoy', 'apache', 'caddy', 'traefik', 'all'], default: 'haproxy'}),
     'proxy-version': Flags.string({description: 'version of that proxy, e.g. 2.4 or 3.3: fixes follow it'}),
+    via: Flags.string({description: "URL of your own proxy (e.g. http://127.0.0.1:8080): also send the request through it and say which line of its config is wrong"}),
     file: Flags.string({description: 'read targets from FILE, one per line (# comments)'}),
     concurrency: Flags.integer({description: 'targets probed at once in a batch', default: 16, min: 1, max: 256}),
     quiet: Flags.boolean({char: 'q', description: 'no spinner'}),
@@ -75,7 +77,8 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     })
     spinner?.stop()
 
-    process.exitCode = reports.every((r) => r.verdict === 'healthy') ? 0 : 1
+    const {exitCodeFor} = await import('../diagnosis/diagnose.js')
+    process.exitCode = reports.some((r) => exitCodeFor(r) === 1) ? 1 : 0
     if (flags.json) return isBatch ? undefined : reports[0]
 
     const [{renderReport}, Table] = await Promise.all([import('../render/probe-report.js'), import('cli-table3')])

@@ -1,5 +1,5 @@
 import {perKind, recommendedConfigs} from '../fixes/index.js'
-import {PROXY_KINDS, type FixContext, type ProxyKind, type Requirements} from '../fixes/types.js'
+import {type FixContext, type ProxyKind, type Requirements} from '../fixes/types.js'
 import type {Verdict} from '../observations/report.js'
 import type {ProbeObservation, TargetInfo} from '../observations/types.js'
 import {byId} from './facts.js'
@@ -7,12 +7,15 @@ import type {Rule, RuleInput} from './rule.js'
 import {healthyRule} from './rules/healthy.js'
 import {PROBLEM_RULES, REQUIREMENT_RULES} from './rules/index.js'
 import type {Diagnosis, Fix} from './types.js'
+import {diagnoseVia} from './via.js'
 
 export interface DiagnoseInput {
   target: TargetInfo
   probes: ProbeObservation[]
   /** When the probes ran (ISO): certificate dates are judged against it, so a replay agrees. */
   observedAt: string
+  /** With --via: the reference request through the user's proxy. */
+  via?: ProbeObservation & {url: string}
 }
 
 export interface DiagnoseOptions {
@@ -71,14 +74,19 @@ export function diagnose(input: DiagnoseInput, options: DiagnoseOptions): Diagno
     stagePath: has('missing-authentication-token', problems),
   }
   const healthy = run([healthyRule(requirements)])
+  const proxy = input.via ? [diagnoseVia(input.via, ruleInput.probes, input.target, contextFor)] : []
   const unreachable = has('unreachable', problems) || has('tls-timeout', problems)
   const verdict: Verdict = healthy.length > 0 ? 'healthy' : unreachable ? 'unreachable' : 'problems'
   return {
-    diagnoses: [...problems, ...healthy, ...requirementsFound],
+    diagnoses: [...proxy, ...problems, ...healthy, ...requirementsFound],
     requirements,
     recommended: recommendedConfigs(contextFor, requirements),
     verdict,
   }
 }
 
-export {PROXY_KINDS}
+/** Exit status of the spec: 1 when the reference request fails or --via found the proxy misconfigured. */
+export function exitCodeFor(result: {verdict: Verdict; diagnoses: Diagnosis[]}): 0 | 1 {
+  const proxyBroken = result.diagnoses.some((d) => d.id.startsWith('proxy-') && d.id !== 'proxy-ok')
+  return result.verdict === 'healthy' && !proxyBroken ? 0 : 1
+}

@@ -10,6 +10,8 @@ export const PROBE_IDS = [
   'tls-wrong-sni',
 ] as const
 export type ProbeId = (typeof PROBE_IDS)[number]
+/** 'via' is the request sent through the user's own proxy (--via). */
+export type ObservationId = ProbeId | 'via'
 
 export const OUTCOMES = [
   'ok',
@@ -126,7 +128,7 @@ export interface ProbeError {
 }
 
 export interface ProbeObservation {
-  id: ProbeId
+  id: ObservationId
   description: string
   outcome: Outcome
   status?: number

@@ -4,6 +4,7 @@ import {UsageError} from '../cli/errors.js'
 import {parseHeader, type ExtraHeader} from '../target/headers.js'
 import {parseConnectTo, parseResolve, type ConnectToRule, type ResolveRule} from '../target/overrides.js'
 import type {ProxyKind} from '../fixes/types.js'
+import {parseVia, type ViaTarget} from '../target/parse-via.js'
 
 export interface ProbeOptions {
   port: number | undefined
@@ -18,9 +19,11 @@ export interface ProbeOptions {
   timeoutMs: number
   proxyKind: ProxyKind | 'all'
   proxyVersion: string | null
+  via: ViaTarget | null
 }
 
 export interface ProbeFlags {
+  via?: string
   port?: number
   'http-port'?: number
   path?: string
@@ -83,5 +86,6 @@ export async function probeOptions(flags: ProbeFlags): Promise<ProbeOptions> {
     timeoutMs: flags.timeout,
     proxyKind: flags['proxy-kind'] as ProxyKind | 'all',
     proxyVersion: version,
+    via: flags.via ? parseVia(flags.via) : null,
   }
 }

@@ -14,12 +14,20 @@ export interface Tool {
 /** target → probes → observations → diagnosis → fixes: one report. */
 export async function probeTarget(target: ParsedTarget, options: ProbeOptions, secureContext: SecureContext, tool: Tool): Promise<Report> {
   const observedAt = new Date().toISOString()
-  const matrix = await runMatrix({
+  const path = options.path ?? target.path ?? '/'
+  const viaRun = options.via
+    ? import('../probes/via.js').then(async ({runVia}) => {
+        const {EndpointResolver} = await import('../target/resolve.js')
+        const resolver = new EndpointResolver({resolve: options.resolve, connectTo: [], timeoutMs: options.timeoutMs})
+        return runVia({via: options.via!, path, method: options.method, headers: options.headers, timeoutMs: options.timeoutMs, secureContext, userAgent: `${tool.name}/${tool.version}`, resolver})
+      })
+    : Promise.resolve(undefined)
+  const matrixRun = runMatrix({
     host: target.host,
     hostKind: target.hostKind,
     port: options.port ?? target.port ?? 443,
     httpPort: options.httpPort ?? target.httpPort ?? 80,
-    path: options.path ?? target.path ?? '/',
+    path,
     method: options.method,
     headers: options.headers,
     resolve: options.resolve,
@@ -29,7 +37,9 @@ export async function probeTarget(target: ParsedTarget, options: ProbeOptions, s
     caFile: options.caFile,
     userAgent: `${tool.name}/${tool.version}`,
   })
-  const result = diagnose({target: matrix.target, probes: matrix.probes, observedAt}, {proxyKind: options.proxyKind, proxyVersion: options.proxyVersion})
+  // The proxy is asked at the same time as the matrix runs: one round of handshakes, not two.
+  const [matrix, via] = await Promise.all([matrixRun, viaRun])
+  const result = diagnose({target: matrix.target, probes: matrix.probes, observedAt, ...(via ? {via} : {})}, {proxyKind: options.proxyKind, proxyVersion: options.proxyVersion})
   return {
     schemaVersion: 1,
     tool,
@@ -39,5 +49,6 @@ export async function probeTarget(target: ParsedTarget, options: ProbeOptions, s
     diagnoses: result.diagnoses,
     recommended: result.recommended,
     verdict: result.verdict,
+    ...(via ? {via} : {}),
   }
 }

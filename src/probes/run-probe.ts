@@ -3,7 +3,7 @@ import {performance} from 'node:perf_hooks'
 import type {SecureContext, TLSSocket} from 'node:tls'
 
 import {asProxy} from '../observations/as-proxy.js'
-import type {Outcome, ProbeObservation, SentRequest, Timings, TlsObservation} from '../observations/types.js'
+import type {ObservationId, Outcome, ProbeObservation, SentRequest, Timings, TlsObservation} from '../observations/types.js'
 import type {ExtraHeader} from '../target/headers.js'
 import {hostForUrl} from '../target/hostname.js'
 import type {Endpoint} from '../target/resolve.js'
@@ -52,14 +52,27 @@ export function sentRequest(plan: ProbePlan, env: ProbeEnvironment, address: str
   }
 }
 
-/** Runs one probe through its phases (dns, connect, tls, http); every phase has a deadline. */
-export async function runProbe(plan: ProbePlan, env: ProbeEnvironment): Promise<ProbeObservation> {
+/** Everything one request needs on the wire, whoever asks for it (a matrix probe or --via). */
+export interface Exchange {
+  id: ObservationId
+  description: string
+  endpoint: Endpoint
+  sent: SentRequest
+  /** The name the certificate must cover. */
+  expectedName: string
+  headers: ExtraHeader[]
+  timeoutMs: number
+  secureContext: SecureContext
+  userAgent: string
+}
+
+/** Runs one request through its phases (dns, connect, tls, http); every phase has a deadline. */
+export async function observeExchange(spec: Exchange): Promise<ProbeObservation> {
   const started = performance.now()
+  const {endpoint, sent} = spec
   const timings: Omit<Timings, 'total'> = {}
-  const endpoint = await env.endpoint(plan)
   if (endpoint.dnsMs !== undefined) timings.dns = endpoint.dnsMs
-  const address = endpoint.addresses[0] ?? null
-  const sent = sentRequest(plan, env, address, endpoint.port)
+  const address = sent.address
   let tls: TlsObservation | undefined
   let exchanged: ExchangeResult | undefined
   let failure: PhaseFailure | undefined
@@ -67,32 +80,32 @@ export async function runProbe(plan: ProbePlan, env: ProbeEnvironment): Promise<
 
   try {
     if (!address) {
-      throw new PhaseFailure('dns-failed', {code: endpoint.error?.code ?? 'ENOTFOUND', message: endpoint.error?.message ?? `no address for ${env.host}`, phase: 'dns'})
+      throw new PhaseFailure('dns-failed', {code: endpoint.error?.code ?? 'ENOTFOUND', message: endpoint.error?.message ?? `no address for ${spec.expectedName}`, phase: 'dns'})
     }
     let mark = performance.now()
-    const tcp = await connectTcp(address, endpoint.port, env.timeoutMs)
+    const tcp = await connectTcp(address, sent.port, spec.timeoutMs)
     tcp.on('error', () => {}) // errors after this point are reported by the phase that sees them
     socket = tcp
     timings.connect = ms(performance.now() - mark)
-    if (plan.scheme === 'https') {
+    if (sent.scheme === 'https') {
       mark = performance.now()
       try {
-        socket = await handshake(tcp, {servername: sent.sni, secureContext: env.secureContext, timeoutMs: env.timeoutMs})
+        socket = await handshake(tcp, {servername: sent.sni, secureContext: spec.secureContext, timeoutMs: spec.timeoutMs})
       } catch (error) {
         if (error instanceof PhaseFailure) tls = {chain: [], ...error.extra}
         throw error
       }
       timings.tls = ms(performance.now() - mark)
-      tls = observeHandshake(socket as TLSSocket, env.host)
+      tls = observeHandshake(socket as TLSSocket, spec.expectedName)
     }
     exchanged = await exchange(socket, {
-      origin: `${plan.scheme}://${hostForUrl(address)}:${endpoint.port}`,
+      origin: `${sent.scheme}://${hostForUrl(address)}:${sent.port}`,
       host: sent.host,
-      method: env.method,
-      path: env.path,
-      headers: env.headers,
-      userAgent: env.userAgent,
-      timeoutMs: env.timeoutMs,
+      method: sent.method,
+      path: sent.path,
+      headers: spec.headers,
+      userAgent: spec.userAgent,
+      timeoutMs: spec.timeoutMs,
     })
     timings.ttfb = exchanged.ttfb
   } catch (error) {
@@ -104,8 +117,8 @@ export async function runProbe(plan: ProbePlan, env: ProbeEnvironment): Promise<
 
   const outcome: Outcome = failure ? failure.outcome : exchanged!.http.status < 400 ? 'ok' : 'http-error'
   const observation: ProbeObservation = {
-    id: plan.id,
-    description: plan.description,
+    id: spec.id,
+    description: spec.description,
     outcome,
     sent,
     timings: {...timings, total: ms(performance.now() - started)},
@@ -123,4 +136,20 @@ export async function runProbe(plan: ProbePlan, env: ProbeEnvironment): Promise<
   }
   observation.asProxy = asProxy(observation)
   return observation
+}
+
+/** Runs one probe of the matrix. */
+export async function runProbe(plan: ProbePlan, env: ProbeEnvironment): Promise<ProbeObservation> {
+  const endpoint = await env.endpoint(plan)
+  return observeExchange({
+    id: plan.id,
+    description: plan.description,
+    endpoint,
+    sent: sentRequest(plan, env, endpoint.addresses[0] ?? null, endpoint.port),
+    expectedName: env.host,
+    headers: env.headers,
+    timeoutMs: env.timeoutMs,
+    secureContext: env.secureContext,
+    userAgent: env.userAgent,
+  })
 }

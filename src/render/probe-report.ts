@@ -49,7 +49,7 @@ export function renderProbeTable(report: Report, Table: typeof import('cli-table
     wordWrap: true,
     colWidths: columnWidths(options.width),
   })
-  for (const p of report.probes) {
+  for (const p of report.via ? [...report.probes, report.via] : report.probes) {
     table.push([p.id, sentText(p, report.target.host), outcomeText(p, options.paint), detailText(p), certificateText(p, options.paint), String(Math.round(p.timings.total))])
   }
   return table.toString()

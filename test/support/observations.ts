@@ -41,7 +41,7 @@ export function goodTls(overrides: Partial<TlsObservation> = {}): TlsObservation
   return {version: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256', alpn: 'http/1.1', chain: [certificate()], trusted: true, nameMatch: true, ...overrides}
 }
 
-interface ProbeShape {
+export interface ProbeShape {
   outcome: Outcome
   status?: number
   tls?: TlsObservation

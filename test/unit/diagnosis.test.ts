@@ -4,8 +4,8 @@ import {describe, test} from 'node:test'
 import {diagnose} from '../../src/diagnosis/diagnose.js'
 import {DIAGNOSIS_IDS} from '../../src/diagnosis/types.js'
 import {PROXY_KINDS} from '../../src/fixes/types.js'
-import type {ProbeObservation} from '../../src/observations/types.js'
-import {alert, certificate, classicEdge, goodTls, OBSERVED_AT, target} from '../support/observations.js'
+import type {CertificateInfo, ProbeObservation} from '../../src/observations/types.js'
+import {alert, certificate, classicEdge, goodTls, OBSERVED_AT, target, type ProbeShape} from '../support/observations.js'
 
 const run = (probes: ProbeObservation[], t = target(), proxyVersion: string | null = null) =>
   diagnose({target: t, probes, observedAt: OBSERVED_AT}, {proxyKind: 'haproxy', proxyVersion})
@@ -31,9 +31,9 @@ describe('diagnosis from recorded observations', () => {
     ['alert 112', alert(112, 'unrecognized_name')],
     ['silent close', {outcome: 'tls-closed' as const, error: {code: 'EOF'}}],
     ['reset', {outcome: 'tls-closed' as const, error: {code: 'ECONNRESET'}}],
-    ['malformed alert (record version 00 00)', {outcome: 'tls-malformed' as const, tls: {chain: [], firstBytesHex: '15000000020228'}}],
+    ['malformed alert (record version 00 00)', {outcome: 'tls-malformed' as const, tls: {chain: [] as CertificateInfo[], firstBytesHex: '15000000020228'}}],
     ['a default certificate that does not cover the host', {outcome: 'ok' as const, status: 200, tls: goodTls({chain: [certificate({commonName: '*.cloudfront.net', sans: ['DNS:*.cloudfront.net']})], nameMatch: false})}],
-  ] as const) {
+  ] as Array<[string, ProbeShape]>) {
     test(`sni-required when the edge answers a missing SNI with ${how}`, () => {
       assert.ok(ids(classicEdge({'tls-no-sni': shape})).includes('sni-required'))
     })

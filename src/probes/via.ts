@@ -1,0 +1,47 @@
+import type {SecureContext} from 'node:tls'
+
+import type {ProbeObservation} from '../observations/types.js'
+import type {ExtraHeader} from '../target/headers.js'
+import {hostForUrl} from '../target/hostname.js'
+import type {ViaTarget} from '../target/parse-via.js'
+import type {EndpointResolver} from '../target/resolve.js'
+import {observeExchange} from './run-probe.js'
+
+export interface ViaOptions {
+  via: ViaTarget
+  path: string
+  method: string
+  headers: ExtraHeader[]
+  timeoutMs: number
+  secureContext: SecureContext
+  userAgent: string
+  resolver: EndpointResolver
+}
+
+/** The reference request sent through the user's proxy, as that proxy's own clients send it. */
+export async function runVia(options: ViaOptions): Promise<ProbeObservation & {url: string}> {
+  const {via} = options
+  const endpoint = await options.resolver.endpoint(via.host, via.port)
+  const defaultPort = via.scheme === 'https' ? 443 : 80
+  const isName = !/^[\d.]+$|:/.test(via.host)
+  const observation = await observeExchange({
+    id: 'via',
+    description: `the reference request through the proxy at ${via.url}`,
+    endpoint,
+    sent: {
+      scheme: via.scheme,
+      address: endpoint.addresses[0] ?? null,
+      port: endpoint.port,
+      sni: via.scheme === 'https' && isName ? via.host : null,
+      host: via.port === defaultPort ? hostForUrl(via.host) : `${hostForUrl(via.host)}:${via.port}`,
+      method: options.method,
+      path: via.path ?? options.path,
+    },
+    expectedName: via.host,
+    headers: options.headers,
+    timeoutMs: options.timeoutMs,
+    secureContext: options.secureContext,
+    userAgent: options.userAgent,
+  })
+  return {...observation, url: via.url}
+}
