@@ -1,0 +1,162 @@
+// Runs the built CLI (`npm run build` first): exit codes, human output, --json, stdin.
+import assert from 'node:assert/strict'
+import {execFile, spawn} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {before, describe, test} from 'node:test'
+import {fileURLToPath} from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const bin = join(root, 'bin', 'run.js')
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+const ENV = {...process.env, NO_COLOR: '1', APIGW_DOCTOR_DEBUG: ''}
+
+function run(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, 'explain', ...args], {cwd: root, env: ENV, timeout: 20_000}, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+      resolve({code, stdout, stderr})
+    })
+  })
+}
+
+function runWithStdin(args: string[], input: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'explain', ...args], {cwd: root, env: ENV})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({code: code ?? 1, stdout, stderr}))
+    // The CLI stops reading after 64 KiB and may exit before all of a huge input is written.
+    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') reject(err)
+    })
+    child.stdin.end(input)
+  })
+}
+
+const HAPROXY_503 =
+  'Nov 26 05:10:01 host haproxy[1234]: 127.0.0.1:50412 [26/Nov/2026:05:10:01.123] fe_main be_api/gw 0/0/-1/-1/3015 503 217 - - SC-- 1/1/0/0/3 0/0 "GET /prod/health HTTP/1.1"'
+const NGINX_112 =
+  '2026/11/26 05:10:01 [error] 1234#1234: *1 SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name:SSL alert number 112) while SSL handshaking to upstream, client: 127.0.0.1, server: _, request: "GET / HTTP/1.1", upstream: "https://127.0.0.2:443/", host: "localhost:8080"'
+
+describe('apigw-doctor explain', () => {
+  before(() => {
+    if (!existsSync(join(root, 'dist', 'commands', 'explain.js'))) throw new Error('dist/commands/explain.js is missing: run `npm run build` first')
+  })
+
+  test('SC--: exit 0, summary and sections', async () => {
+    const r = await run(['SC--'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /SC--/)
+    assert.match(r.stdout, /TLS handshake/)
+    assert.match(r.stdout, /What it means/)
+    assert.match(r.stdout, /Likely causes/)
+    assert.match(r.stdout, /Next steps/)
+    assert.match(r.stdout, /sni str\(<host>\)/)
+    assert.match(r.stdout, /apigw-doctor probe <host>/)
+    assert.doesNotMatch(r.stdout, /\u001b\[/)
+  })
+
+  test('unquoted words are joined, and ---- is text, not a flag', async () => {
+    const r = await run(['----', '400'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /plain HTTP/)
+    const separated = await run(['--', '----', '400'])
+    assert.equal(separated.code, 0, separated.stderr)
+  })
+
+  test('a whole HAProxy log line', async () => {
+    const r = await run([HAPROXY_503])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /Tc = -1/)
+    assert.match(r.stdout, /3 retries/)
+  })
+
+  test('--json returns the explanation object', async () => {
+    const r = await run([HAPROXY_503, '--json'])
+    assert.equal(r.code, 0, r.stderr)
+    const json = JSON.parse(r.stdout)
+    assert.equal(json.kind, 'haproxy-log')
+    assert.deepEqual(json.fields.timers, {TR: 0, Tw: 0, Tc: -1, Tr: -1, Ta: 3015})
+    assert.equal(json.fields.status, 503)
+    assert.equal(json.fields.termination.code, 'SC--')
+    assert.ok(Array.isArray(json.meaning) && Array.isArray(json.likelyCauses) && Array.isArray(json.nextSteps))
+  })
+
+  test('--json before the text', async () => {
+    const r = await run(['--json', NGINX_112])
+    assert.equal(r.code, 0, r.stderr)
+    const json = JSON.parse(r.stdout)
+    assert.equal(json.kind, 'nginx-error')
+    assert.deepEqual(json.fields.alert, {number: 112, name: 'unrecognized_name'})
+    assert.equal(json.fields.upstream, 'https://127.0.0.2:443/')
+  })
+
+  test('alerts, curl and error codes', async () => {
+    for (const [args, pattern] of [
+      [['112'], /unrecognized_name/],
+      [['alert', '40'], /handshake_failure/],
+      [['curl: (60) SSL certificate problem: certificate has expired'], /CERT_HAS_EXPIRED|expired/],
+      [['ERR_SSL_WRONG_VERSION_NUMBER'], /wrong version number/],
+      [['tls-closed'], /tls-closed/],
+    ] as const) {
+      const r = await run([...args])
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`)
+      assert.match(r.stdout, pattern)
+    }
+  })
+
+  test('unknown text: exit 1 with a hint', async () => {
+    const r = await run(['hello', 'world'])
+    assert.equal(r.code, 1)
+    assert.match(r.stdout, /Not recognised/)
+    assert.match(r.stdout, /apigw-doctor probe <host>/)
+  })
+
+  test('unknown text under --json', async () => {
+    const r = await run(['hello', '--json'])
+    assert.equal(r.code, 1)
+    const json = JSON.parse(r.stdout)
+    assert.equal(json.recognised, false)
+    assert.equal(json.input, 'hello')
+    assert.match(json.hint, /apigw-doctor probe/)
+  })
+
+  test('control characters are escaped in the output', async () => {
+    const r = await run(['SC--\u001b[2J'])
+    assert.equal(r.code, 1)
+    assert.doesNotMatch(r.stdout, /\u001b/)
+    assert.match(r.stdout, /\\x1b/)
+  })
+
+  test('no text: usage error, exit 2 (JSON error under --json)', async () => {
+    const r = await run([])
+    assert.equal(r.code, 2)
+    const json = await run(['--json'])
+    assert.equal(json.code, 2)
+    assert.equal(JSON.parse(json.stdout).error.code, 'usage')
+  })
+
+  test('"-" reads stdin', async () => {
+    const r = await runWithStdin(['-', '--json'], `${NGINX_112}\n`)
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(JSON.parse(r.stdout).kind, 'nginx-error')
+    const empty = await runWithStdin(['-'], '')
+    assert.equal(empty.code, 2)
+  })
+
+  test('a huge stdin is bounded', async () => {
+    const r = await runWithStdin(['-', '--json'], `${HAPROXY_503}\n${'x'.repeat(2 * 1024 * 1024)}`)
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(JSON.parse(r.stdout).kind, 'haproxy-log')
+  })
+})
