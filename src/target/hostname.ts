@@ -31,8 +31,12 @@ export function hostForUrl(host: string): string {
   return isIPv6(host) ? `[${host}]` : host
 }
 
+/** Stands for "your host" in advice given without a known host (explain); never a real name. */
+export const HOST_PLACEHOLDER = '<host>'
+
 /** Asserts the host is safe to embed in a snippet; every fix generator calls this first. */
 export function assertSnippetSafeHost(host: string): string {
+  if (host === HOST_PLACEHOLDER) return host
   if (classifyHost(host) === null) throw new Error(`refusing to put ${JSON.stringify(host)} in a config snippet: not a host name or IP literal`)
   return host
 }
