@@ -1,4 +1,5 @@
-import {Command, Flags} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
 
 import {decideStyle, type OutputStyle} from './colour.js'
 import {normaliseError} from './errors.js'
