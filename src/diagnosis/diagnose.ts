@@ -73,7 +73,8 @@ export function diagnose(input: DiagnoseInput, options: DiagnoseOptions): Diagno
     hostHeader: has('host-header-required', requirementsFound) || has('sni-host-mismatch-rejected', requirementsFound),
     stagePath: has('missing-authentication-token', problems),
   }
-  const healthy = run([healthyRule(requirements)])
+  // A certificate a verifying proxy refuses is not healthy, even if our observing client got a 200.
+  const healthy = problems.some((d) => d.severity === 'error') ? [] : run([healthyRule(requirements)])
   const proxy = input.via ? [diagnoseVia(input.via, ruleInput.probes, input.target, contextFor)] : []
   const unreachable = has('unreachable', problems) || has('tls-timeout', problems)
   const verdict: Verdict = healthy.length > 0 ? 'healthy' : unreachable ? 'unreachable' : 'problems'

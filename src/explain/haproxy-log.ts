@@ -349,7 +349,7 @@ function explainConnectionError(anchored: Anchored, input: string): Explanation 
   }
 }
 
-const CHECK_LINE = /(?:Health check for (?:backup )?server|Server) ([^\s/]{1,100})\/([^\s,]{1,100})(?: (?:is (UP|DOWN)|failed|succeeded))?,? ?(?:reason: ([^,]{1,80}))?(?:, code: (\d{3}))?(?:, info: "([^"]{0,300})")?/
+const CHECK_LINE = /(?:Health check for (?:backup )?server|Server) ([^\s/]{1,100})\/([^\s,]{1,100})(?: (?:is (UP|DOWN)|(failed|succeeded)))?,? ?(?:reason: ([^,]{1,80}))?(?:, code: (\d{3}))?(?:, info: "([^"]{0,300})")?/
 const NO_SERVER = /backend ([^\s]{1,100}) has no server available!/
 
 /** `Server be/srv is DOWN, reason: Layer6 invalid response, info: "SSL handshake failure"` and friends. */
@@ -359,10 +359,12 @@ function explainServerState(line: string, input: string): Explanation | null {
   if (!noServer && (!m || (!m[3] && !m[4] && !line.includes('Health check')))) return null
   const backend = noServer ? clean(noServer[1] ?? '', 100) : clean(m?.[1] ?? '', 100)
   const server = m ? clean(m[2] ?? '', 100) : null
-  const state = m?.[3] ?? (noServer ? 'DOWN' : line.includes('failed') ? 'failing' : undefined)
-  const reason = m?.[4]?.trim() ?? ''
-  const code = m?.[5] ? Number(m[5]) : undefined
-  const info = m?.[6] ?? ''
+  const reason = m?.[5]?.trim() ?? ''
+  // A check that passed says so in its verb, its reason ("Layer6 check passed") or its "status: n/m UP".
+  const passed = m?.[4] === 'succeeded' || /check passed/i.test(reason) || /status: \d+\/\d+ UP/.test(line)
+  const state = m?.[3] ?? (noServer ? 'DOWN' : passed ? 'UP' : m?.[4] === 'failed' || line.includes('failed') ? 'failing' : undefined)
+  const code = m?.[6] ? Number(m[6]) : undefined
+  const info = m?.[7] ?? ''
   const host = server ? safeHostFrom(server) : null
   const namedHost = host && host.includes('.') && !isIpLiteral(host) ? host : null
   const lowerReason = reason.toLowerCase()
@@ -374,6 +376,8 @@ function explainServerState(line: string, input: string): Explanation | null {
     meaning.push('Every server of this backend is DOWN: each request now gets 503 with server <NOSRV> and termination state SC--.')
     causes.push('Health checks failing against the edge (see the "Server … is DOWN" lines before it)')
     steps.push(haproxy.checkSni(namedHost), check.probe(namedHost))
+  } else if (passed) {
+    meaning.push(`The health check passed${reason ? ` (${clean(reason, 80)})` : ''}: the server is in service.`)
   } else if (lowerReason.startsWith('layer6')) {
     const facts = sslFacts(info)
     const advice = sslAdvice(facts, namedHost)
@@ -410,7 +414,7 @@ function explainServerState(line: string, input: string): Explanation | null {
     input: echo(input),
     summary: noServer
       ? `HAProxy backend ${backend} has no server left: requests get 503 <NOSRV> until a health check passes again.`
-      : `HAProxy health check: server ${backend}/${server} ${state === 'UP' ? 'is UP' : state === 'DOWN' ? 'is DOWN' : 'failed a check'}${reason ? ` (${clean(reason, 80)}${info ? `: ${clean(info, 120)}` : ''})` : ''}.`,
+      : `HAProxy health check: server ${backend}/${server} ${passed ? 'passed its check' : state === 'UP' ? 'is UP' : state === 'DOWN' ? 'is DOWN' : 'failed a check'}${reason ? ` (${clean(reason, 80)}${info ? `: ${clean(info, 120)}` : ''})` : ''}.`,
     fields: {
       format: 'server-state',
       backend,

@@ -5,6 +5,7 @@ import {parseHeader, type ExtraHeader} from '../target/headers.js'
 import {parseConnectTo, parseResolve, type ConnectToRule, type ResolveRule} from '../target/overrides.js'
 import type {ProxyKind} from '../fixes/types.js'
 import {parseVia, type ViaTarget} from '../target/parse-via.js'
+import type {Lookup} from '../target/resolve.js'
 
 export interface ProbeOptions {
   port: number | undefined
@@ -20,6 +21,8 @@ export interface ProbeOptions {
   proxyKind: ProxyKind | 'all'
   proxyVersion: string | null
   via: ViaTarget | null
+  /** Replaces DNS (tests only: no query leaves loopback). */
+  lookup?: Lookup
 }
 
 export interface ProbeFlags {

@@ -18,7 +18,7 @@ export async function probeTarget(target: ParsedTarget, options: ProbeOptions, s
   const viaRun = options.via
     ? import('../probes/via.js').then(async ({runVia}) => {
         const {EndpointResolver} = await import('../target/resolve.js')
-        const resolver = new EndpointResolver({resolve: options.resolve, connectTo: [], timeoutMs: options.timeoutMs})
+        const resolver = new EndpointResolver({resolve: options.resolve, connectTo: [], timeoutMs: options.timeoutMs, ...(options.lookup ? {lookup: options.lookup} : {})})
         return runVia({via: options.via!, path, method: options.method, headers: options.headers, timeoutMs: options.timeoutMs, secureContext, userAgent: `${tool.name}/${tool.version}`, resolver})
       })
     : Promise.resolve(undefined)
@@ -36,6 +36,7 @@ export async function probeTarget(target: ParsedTarget, options: ProbeOptions, s
     secureContext,
     caFile: options.caFile,
     userAgent: `${tool.name}/${tool.version}`,
+    ...(options.lookup ? {lookup: options.lookup} : {}),
   })
   // The proxy is asked at the same time as the matrix runs: one round of handshakes, not two.
   const [matrix, via] = await Promise.all([matrixRun, viaRun])

@@ -2,7 +2,7 @@ import type {SecureContext} from 'node:tls'
 
 import type {ProbeObservation, TargetInfo} from '../observations/types.js'
 import type {ExtraHeader} from '../target/headers.js'
-import {EndpointResolver} from '../target/resolve.js'
+import {EndpointResolver, type Lookup} from '../target/resolve.js'
 import type {ConnectToRule, ResolveRule} from '../target/overrides.js'
 import {MATRIX, WRONG_NAME} from './matrix.js'
 import {runProbe, type ProbeEnvironment} from './run-probe.js'
@@ -21,6 +21,8 @@ export interface MatrixOptions {
   secureContext: SecureContext
   caFile: string | null
   userAgent: string
+  /** Replaces DNS (tests). */
+  lookup?: Lookup
 }
 
 export interface MatrixResult {
@@ -30,7 +32,7 @@ export interface MatrixResult {
 
 /** Runs the six probes concurrently: one probe costs about one round of handshakes. */
 export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
-  const resolver = new EndpointResolver({resolve: options.resolve, connectTo: options.connectTo, timeoutMs: options.timeoutMs})
+  const resolver = new EndpointResolver({resolve: options.resolve, connectTo: options.connectTo, timeoutMs: options.timeoutMs, ...(options.lookup ? {lookup: options.lookup} : {})})
   const env: ProbeEnvironment = {
     host: options.host,
     hostIsIp: options.hostKind !== 'name',

@@ -15,11 +15,17 @@ export interface Endpoint {
   error?: {code: string; message: string}
 }
 
+export type Lookup = (host: string) => Promise<string[]>
+
 export interface ResolveOptions {
   resolve: ResolveRule[]
   connectTo: ConnectToRule[]
   timeoutMs: number
+  /** DNS by default; tests pass their own so that no query ever leaves loopback. */
+  lookup?: Lookup
 }
+
+const systemLookup: Lookup = async (host) => (await lookup(host, {all: true, verbatim: true})).map((a) => a.address)
 
 /**
  * Resolves where a probe to host:port connects. Lookups are memoised per host so that the six
@@ -42,22 +48,22 @@ export class EndpointResolver {
   private lookup(host: string) {
     let pending = this.lookups.get(host)
     if (!pending) {
-      pending = timedLookup(host, this.options.timeoutMs)
+      pending = timedLookup(host, this.options.timeoutMs, this.options.lookup ?? systemLookup)
       this.lookups.set(host, pending)
     }
     return pending
   }
 }
 
-async function timedLookup(host: string, timeoutMs: number) {
+async function timedLookup(host: string, timeoutMs: number, lookupFn: Lookup) {
   const started = performance.now()
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(Object.assign(new Error(`DNS lookup of ${host} took longer than ${timeoutMs} ms`), {code: 'ETIMEOUT'})), timeoutMs)
   })
   try {
-    const found = await Promise.race([lookup(host, {all: true, verbatim: true}), timeout])
-    return {addresses: found.map((a) => a.address), ms: round(performance.now() - started)}
+    const addresses = await Promise.race([lookupFn(host), timeout])
+    return {addresses, ms: round(performance.now() - started)}
   } catch (error) {
     const err = error as NodeJS.ErrnoException
     return {addresses: [], ms: round(performance.now() - started), error: {code: err.code ?? 'EDNS', message: err.message}}

@@ -78,6 +78,7 @@ describe('diagnosis from recorded observations', () => {
     assert.equal(d.severity, 'error')
     assert.match(d.fix.haproxy!, /ca-file/)
     assert.ok(!/verify none/.test(d.fix.haproxy!))
+    assert.equal(run(classicEdge({'tls-sni': {outcome: 'ok', status: 200, tls: untrusted}})).verdict, 'problems', 'a verifying proxy would refuse it: not healthy')
     const wrongName = goodTls({nameMatch: false, nameError: 'ERR_TLS_CERT_ALTNAME_INVALID'})
     assert.ok(ids(classicEdge({'tls-sni': {outcome: 'ok', status: 200, tls: wrongName}})).includes('certificate-name-mismatch'))
   })

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
 import {match as matchLog, parseTrafficLog} from '../../src/explain/haproxy-log.js'
+import {explain} from '../../src/explain/index.js'
 import {decodeTermination, FIRST, FOURTH, match as matchState, SECOND, THIRD} from '../../src/explain/termination-state.js'
 
 const LAB_503 =
@@ -266,4 +267,13 @@ describe('other HAProxy lines', () => {
     assert.equal(matchLog('[26/Nov/2026:05:10:01.123]'), null)
     assert.equal(matchLog('Server returned nothing'), null)
   })
+})
+
+test('a health check that passed is read as passed (line captured from the e2e suite)', () => {
+  const result = explain('Health check for server be_api_test/gw succeeded, reason: Layer6 check passed, check duration: 8ms, status: 3/3 UP.')!
+  assert.match(result.summary, /passed its check/)
+  assert.ok(!result.meaning.join(' ').includes('did not complete'))
+  const failed = explain('Health check for server be_api_test/gw failed, reason: Layer6 invalid response, info: "SSL handshake failure", check duration: 0ms, status: 0/2 DOWN.')!
+  assert.match(failed.summary, /failed a check|is DOWN/)
+  assert.match(failed.nextSteps.join(' '), /check-sni/)
 })

@@ -1,0 +1,53 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {UsageError} from '../cli/errors.js'
+import type {LintResult} from '../lint/types.js'
+
+export default class Lint extends BaseCommand {
+  static override summary = 'Read an HAProxy or nginx config and find what breaks it in front of API Gateway / CloudFront'
+
+  static override description = [
+    "Finds, with line numbers and the corrected lines, the mistakes that make a proxy fail in front of API Gateway, CloudFront or any strict-SNI, Host-routed HTTPS origin: plain HTTP to port 443 (400), TLS without SNI (HAProxy 503 SC--, nginx 502), the client's Host forwarded (403), unverified certificates, names resolved only once, and HAProxy ACL typos that stop it from starting.",
+    "The kind (haproxy or nginx) is read from the content unless --kind is given. With --check, the proxy's own check (haproxy -c / nginx -t) also runs when it is installed. Included files are not followed.",
+    'Exit status: 0 no error found, 1 an error-level finding, 2 the file cannot be read or linted.',
+  ].join('\n\n')
+
+  static override examples = [
+    '<%= config.bin %> lint /etc/haproxy/haproxy.cfg',
+    '<%= config.bin %> lint /etc/nginx/nginx.conf --check',
+    '<%= config.bin %> lint haproxy.cfg --proxy-version 2.4 --json',
+    '<%= config.bin %> lint site.conf --kind nginx',
+  ]
+
+  static override args = {
+    file: Args.string({description: 'HAProxy or nginx configuration file', required: true}),
+  }
+
+  static override flags = {
+    kind: Flags.string({description: 'configuration kind (read from the content when not given)', options: ['haproxy', 'nginx']}),
+    check: Flags.boolean({description: 'also run haproxy -c / nginx -t when installed and report its verdict', default: false}),
+    'proxy-version': Flags.string({description: 'proxy version the fixes follow, e.g. 2.4 or 3.3 (HAProxy: @system-ca needs 2.6, sni-auto comes with 3.3)'}),
+  }
+
+  async run(): Promise<LintResult> {
+    const {args, flags} = await this.parse(Lint)
+    const version = flags['proxy-version'] ?? null
+    if (version !== null && !/^\d{1,2}\.\d{1,3}(?:\.\d{1,4})?$/.test(version)) {
+      throw new UsageError(`invalid --proxy-version ${JSON.stringify(version.slice(0, 40))}: expected a version such as 2.4 or 3.3`, 'bad-version')
+    }
+    const {lintFile, hasErrors} = await import('../lint/index.js')
+    const result = await lintFile(args.file, {
+      kind: flags.kind as 'haproxy' | 'nginx' | undefined,
+      proxyVersion: version,
+      check: flags.check,
+    })
+    if (!this.jsonEnabled()) {
+      const {renderLint} = await import('../lint/render.js')
+      this.out(renderLint(result, {colour: this.style(flags).colour}))
+    }
+    if (hasErrors(result)) process.exitCode = 1
+    return result
+  }
+}

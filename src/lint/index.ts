@@ -1,0 +1,58 @@
+// apigw-doctor lint: read an HAProxy or nginx configuration and find, with line numbers and the
+// fix, the mistakes that break a proxy in front of API Gateway / CloudFront.
+
+import {UsageError} from '../cli/errors.js'
+import {runConfigCheck} from './check.js'
+import {detectKind} from './detect.js'
+import {lintHaproxy} from './haproxy-rules.js'
+import {lintNginx} from './nginx-rules.js'
+import {readConfigFile} from './read.js'
+import type {ConfigKind, Finding, LintOptions, LintResult, RawFinding, Severity} from './types.js'
+
+export type {ConfigKind, Finding, LintOptions, LintResult, Severity} from './types.js'
+export {CONFIG_KINDS, FINDING_IDS} from './types.js'
+
+const SEVERITY_ORDER: Record<Severity, number> = {error: 0, warning: 1, info: 2}
+
+/** Lints configuration text (pure: no file system, no processes). */
+export function lintText(text: string, options: LintOptions): LintResult & {lineCount: number} {
+  const kind = options.kind ?? detectKind(text)
+  if (!kind) {
+    throw new UsageError(`cannot tell whether ${JSON.stringify(options.file)} is an HAProxy or an nginx configuration: pass --kind haproxy or --kind nginx`, 'unknown-kind')
+  }
+  const version = options.proxyVersion ?? null
+  const {findings, lineCount} =
+    kind === 'haproxy'
+      ? (({findings, config}) => ({findings, lineCount: config.lineCount}))(lintHaproxy(text, {version}))
+      : (({findings, config}) => ({findings, lineCount: config.lineCount}))(lintNginx(text, {version}))
+  return {file: options.file, kind, findings: finish(options.file, findings, lineCount), lineCount}
+}
+
+/** Attaches the file, keeps line numbers in range, sorts by line (then severity, then id). */
+function finish(file: string, findings: RawFinding[], lineCount: number): Finding[] {
+  return findings
+    .map((finding) => ({file, ...finding, line: Math.min(Math.max(1, finding.line), Math.max(1, lineCount))}))
+    .sort((a, b) => a.line - b.line || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id))
+}
+
+export interface LintFileOptions {
+  kind?: ConfigKind
+  proxyVersion?: string | null
+  /** Also run haproxy -c / nginx -t when installed. */
+  check?: boolean
+  checkTimeoutMs?: number
+}
+
+/** Reads and lints a file; UsageError (exit 2) for a missing, unreadable, binary or huge file. */
+export async function lintFile(file: string, options: LintFileOptions = {}): Promise<LintResult> {
+  const config = await readConfigFile(file)
+  const {lineCount, ...result} = lintText(config.text, {file, kind: options.kind, proxyVersion: options.proxyVersion})
+  if (!options.check) return result
+  const outcome = await runConfigCheck(result.kind, config.absolute, lineCount, {timeoutMs: options.checkTimeoutMs})
+  const findings = finish(file, [...result.findings, ...outcome.findings], lineCount)
+  return outcome.available ? {...result, findings, checked: outcome.checked} : {...result, findings}
+}
+
+export function hasErrors(result: LintResult): boolean {
+  return result.findings.some((finding) => finding.severity === 'error')
+}

@@ -1,0 +1,32 @@
+import {painter} from '../cli/colour.js'
+import type {LintResult, Severity} from './types.js'
+
+/** Config text quoted in messages may hold control characters: never send them to the terminal raw. */
+function printable(text: string): string {
+  return text.replaceAll(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
+}
+
+const COLOUR: Record<Severity, 'red' | 'yellow' | 'cyan'> = {error: 'red', warning: 'yellow', info: 'cyan'}
+
+/** Human output: `file:line  severity  id  message`, the fix indented under it, then a summary. */
+export function renderLint(result: LintResult, opts: {colour: boolean}): string {
+  const paint = painter(opts.colour)
+  const lines: string[] = []
+  for (const finding of result.findings) {
+    const [first = '', ...more] = printable(finding.message).split('\n')
+    lines.push(`${printable(finding.file)}:${finding.line}  ${paint(COLOUR[finding.severity], finding.severity)}  ${paint('bold', finding.id)}  ${first}`)
+    for (const line of more) lines.push(`    ${line}`)
+    if (finding.fix) {
+      for (const line of printable(finding.fix).split('\n')) lines.push(`    ${paint('green', line)}`)
+    }
+  }
+  const count = (severity: Severity): number => result.findings.filter((finding) => finding.severity === severity).length
+  const [errors, warnings, infos] = [count('error'), count('warning'), count('info')]
+  if (result.checked) {
+    lines.push(paint('dim', `${result.checked.tool} ${result.checked.tool === 'haproxy' ? '-c' : '-t'}: ${result.checked.ok ? 'configuration is valid' : 'failed'}`))
+  }
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+  const summary = `${printable(result.file)} (${result.kind}): ${result.findings.length === 0 ? 'no problems found' : [plural(errors, 'error'), plural(warnings, 'warning'), `${infos} info`].join(', ')}`
+  lines.push(errors > 0 ? paint('red', summary) : summary)
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,66 @@
+// The shape `apigw-doctor lint --json` prints; ids and keys are part of the product contract.
+
+export const CONFIG_KINDS = ['haproxy', 'nginx'] as const
+export type ConfigKind = (typeof CONFIG_KINDS)[number]
+
+export type Severity = 'error' | 'warning' | 'info'
+
+export const FINDING_IDS = [
+  'haproxy-server-missing-ssl',
+  'haproxy-ssl-without-sni',
+  'haproxy-verify-none',
+  'haproxy-missing-host-rewrite',
+  'haproxy-check-without-sni',
+  'haproxy-no-resolvers',
+  'haproxy-undefined-acl',
+  'haproxy-line-continuation',
+  'nginx-missing-proxy-ssl-server-name',
+  'nginx-host-passthrough',
+  'nginx-ssl-verify-off',
+  'nginx-http-to-tls-port',
+  'nginx-static-resolution',
+  'config-include-not-followed',
+  'config-check-failed',
+  'config-check-unavailable',
+] as const
+export type FindingId = (typeof FINDING_IDS)[number]
+
+export interface Finding {
+  file: string
+  /** 1-based line of the directive the finding is about. */
+  line: number
+  severity: Severity
+  id: FindingId
+  /** One or two sentences: what is wrong and what the edge or proxy does about it. */
+  message: string
+  /**
+   * The corrected line(s), ready to paste in place of the one at `line` (several lines joined
+   * with \n). null when no safe snippet can be written (templated or hostile host name) or when
+   * the finding has nothing to paste (info).
+   */
+  fix: string | null
+}
+
+export interface ConfigCheck {
+  tool: ConfigKind
+  ok: boolean
+  output: string
+}
+
+export interface LintResult {
+  file: string
+  kind: ConfigKind
+  findings: Finding[]
+  checked?: ConfigCheck
+}
+
+export interface LintOptions {
+  /** Shown in findings; also what `--check` reads. */
+  file: string
+  kind?: ConfigKind
+  /** --proxy-version, e.g. "2.4" or "3.3"; null/undefined means a current LTS. */
+  proxyVersion?: string | null
+}
+
+/** What a rule module returns before `file` is attached. */
+export type RawFinding = Omit<Finding, 'file'>

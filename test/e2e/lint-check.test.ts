@@ -1,0 +1,115 @@
+// Needs haproxy and nginx installed (CI installs them before `npm run test:e2e`); FAILS when
+// they are missing. Runs `haproxy -c` / `nginx -t` on every fixed fixture, then `lint --check`
+// through the built CLI. Only fixtures that resolve no name at check time are used: the fixed
+// ones (init-addr none, variables with a loopback resolver, IP literals) and a few IP-only ones.
+import assert from 'node:assert/strict'
+import {execFile} from 'node:child_process'
+import {mkdir, mkdtemp, readdir, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {after, before, describe, test} from 'node:test'
+import {fileURLToPath} from 'node:url'
+
+import {findBinary} from '../../src/lint/check.js'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const bin = join(root, 'bin', 'run.js')
+const fixtures = join(root, 'test', 'fixtures', 'lint')
+const ENV = {...process.env, NO_COLOR: '1', LC_ALL: 'C'}
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+function exec(file: string, args: string[], cwd = fixtures): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(file, args, {cwd, env: ENV, timeout: 30_000, maxBuffer: 4 * 1024 * 1024}, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+      resolve({code, stdout, stderr})
+    })
+  })
+}
+
+const lint = (args: string[]): Promise<Run> => exec(process.execPath, [bin, 'lint', ...args])
+
+interface JsonResult {
+  findings: Array<{id: string; line: number; severity: string; message: string}>
+  checked?: {tool: string; ok: boolean; output: string}
+}
+
+let haproxy: string | null = null
+let nginx: string | null = null
+let scratch = ''
+
+before(async () => {
+  haproxy = await findBinary('haproxy')
+  nginx = await findBinary('nginx')
+  scratch = await mkdtemp(join(tmpdir(), 'apigw-lint-e2e-'))
+  await mkdir(join(scratch, 'logs'))
+})
+after(async () => {
+  await rm(scratch, {recursive: true, force: true})
+})
+
+describe('lint --check against the real tools', () => {
+  test('haproxy and nginx are installed', () => {
+    assert.ok(haproxy, 'haproxy not found in PATH: install it (apt-get install haproxy) before npm run test:e2e')
+    assert.ok(nginx, 'nginx not found in PATH: install it (apt-get install nginx) before npm run test:e2e')
+  })
+
+  test('every fixed fixture passes haproxy -c / nginx -t', async () => {
+    assert.ok(haproxy && nginx, 'haproxy and nginx are needed')
+    const names = (await readdir(fixtures)).filter((name) => /\.fixed\.(cfg|conf)$/.test(name)).sort()
+    assert.ok(names.length >= 15)
+    for (const name of names) {
+      const path = join(fixtures, name)
+      const run: Run = name.endsWith('.cfg')
+        ? await exec(haproxy, ['-c', '-f', path])
+        : await exec(nginx, ['-t', '-c', path, '-p', scratch + '/', '-e', 'stderr'], scratch)
+      assert.equal(run.code, 0, `${name}:\n${run.stdout}${run.stderr}`)
+    }
+  })
+
+  test('a fixed config: lint --check exit 0, checked.ok', async () => {
+    for (const [file, tool] of [['classic-haproxy.fixed.cfg', 'haproxy'], ['nginx-upstream-cloud.fixed.conf', 'nginx']] as const) {
+      const run = await lint([file, '--check', '--json'])
+      assert.equal(run.code, 0, run.stdout + run.stderr)
+      const result = JSON.parse(run.stdout) as JsonResult
+      assert.equal(result.checked?.tool, tool)
+      assert.equal(result.checked?.ok, true, result.checked?.output)
+      assert.ok(!result.findings.some((finding) => finding.id.startsWith('config-check')))
+    }
+  })
+
+  test("haproxy -c refusing the config adds config-check-failed with HAProxy's words", async () => {
+    const run = await lint(['haproxy-acl-order.cfg', '--check', '--json'])
+    assert.equal(run.code, 1)
+    const result = JSON.parse(run.stdout) as JsonResult
+    assert.equal(result.checked?.ok, false)
+    const failed = result.findings.find((finding) => finding.id === 'config-check-failed')
+    assert.ok(failed, run.stdout)
+    assert.equal(failed.severity, 'error')
+    assert.equal(failed.line, 10)
+    assert.match(failed.message, /no such ACL : 'blocked_net'/)
+  })
+
+  test('a config nginx accepts but lint does not: checked.ok and still exit 1', async () => {
+    const run = await lint(['nginx-upstream-http-443.conf', '--check', '--json'])
+    assert.equal(run.code, 1)
+    const result = JSON.parse(run.stdout) as JsonResult
+    assert.equal(result.checked?.ok, true, result.checked?.output)
+    assert.deepEqual(result.findings.map((finding) => finding.id), ['nginx-http-to-tls-port'])
+  })
+
+  test('nginx -t failing: the line it names, human output says so', async () => {
+    const path = join(scratch, 'broken.conf')
+    await writeFile(path, 'events {}\nhttp {\n    access_log off;\n    server {\n        listen 127.0.0.1:18080;\n        proxy_passs http://127.0.0.1:9000;\n    }\n}\n')
+    const run = await lint([path, '--check'])
+    assert.equal(run.code, 1)
+    assert.match(run.stdout, /broken\.conf:6 {2}error {2}config-check-failed {2}nginx -t /)
+    assert.match(run.stdout, /unknown directive "proxy_passs"/)
+    assert.match(run.stdout, /^nginx -t: failed$/m)
+  })
+})
