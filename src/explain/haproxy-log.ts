@@ -350,7 +350,7 @@ function explainConnectionError(anchored: Anchored, input: string): Explanation 
 }
 
 const CHECK_LINE = /(?:Health check for (?:backup )?server|Server) ([^\s/]{1,100})\/([^\s,]{1,100})(?: (?:is (UP|DOWN)|(failed|succeeded)))?,? ?(?:reason: ([^,]{1,80}))?(?:, code: (\d{3}))?(?:, info: "([^"]{0,300})")?/
-const NO_SERVER = /backend ([^\s]{1,100}) has no server available!/
+const NO_SERVER = /backend '?([^\s']{1,100})'? has no server available!/
 
 /** `Server be/srv is DOWN, reason: Layer6 invalid response, info: "SSL handshake failure"` and friends. */
 function explainServerState(line: string, input: string): Explanation | null {
@@ -405,6 +405,10 @@ function explainServerState(line: string, input: string): Explanation | null {
     steps.push(haproxy.resolvers(), check.probe(namedHost))
   } else if (state === 'UP') {
     meaning.push('The server passed its health check and is in service again.')
+  } else if (state === 'DOWN') {
+    meaning.push('The server failed enough health checks to be taken out of service: requests go to other servers, or get 503 <NOSRV> when none is left.')
+    causes.push('Health checks failing against a strict-SNI edge: `check-sni` missing (see the Layer6 line before it)', 'Wrong port or address, or stale addresses of a rotating edge')
+    steps.push(haproxy.checkSni(namedHost), check.probe(namedHost))
   } else {
     meaning.push(`Health check result${reason ? `: ${clean(reason, 80)}` : ''}.`)
     steps.push(check.probe(namedHost))

@@ -104,6 +104,8 @@ export function renderReport(report: Report, Table: typeof import('cli-table3'),
 }
 
 function verdictLine(report: Report): string {
+  const proxy = report.diagnoses.find((d) => d.id.startsWith('proxy-') && d.id !== 'proxy-ok')
+  if (proxy) return `but your proxy is misconfigured: ${proxy.summary}`
   const reference = report.probes.find((p) => p.id === 'tls-sni')
   if (report.verdict === 'healthy') return `the reference request gets ${reference?.status}; ${report.diagnoses.filter((d) => d.severity === 'warning').length} requirement(s) your proxy must meet`
   const first = report.diagnoses.find((d) => d.severity === 'error')
