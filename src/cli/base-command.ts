@@ -2,7 +2,7 @@ import {Command} from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
 
 import {decideStyle, type OutputStyle} from './colour.js'
-import {normaliseError} from './errors.js'
+import {normaliseError, UsageError} from './errors.js'
 
 /**
  * Owns what every command shares: the --json error shape of the spec, exit codes (2 for usage,
@@ -28,7 +28,8 @@ export abstract class BaseCommand extends Command {
   }
 
   override async catch(err: Error & {exitCode?: number}): Promise<void> {
-    const normalised = normaliseError(err)
+    // Whatever stops the parser (unknown flag, bad value, missing argument) is bad usage: exit 2.
+    const normalised = normaliseError(this.parsed || err instanceof UsageError ? err : new UsageError(err.message))
     if (normalised.code === 'exit') {
       process.exitCode = normalised.exitCode
       return

@@ -29,7 +29,7 @@ export interface NormalisedError {
 
 /** Turns anything thrown into the spec's error shape, with a one-line message. */
 export function normaliseError(err: unknown): NormalisedError {
-  if (err instanceof UsageError) return {code: err.code, message: oneLine(err.message), exitCode: 2}
+  if (err instanceof UsageError) return {code: err.code, message: oneLine(stripHelpHint(err.message)), exitCode: 2}
   if (err instanceof Error) {
     const ctor = err.constructor?.name ?? ''
     if (OCLIF_PARSE_ERRORS.has(ctor) || OCLIF_PARSE_ERRORS.has(err.name)) {

@@ -68,15 +68,19 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
 
     const isBatch = targets.length > 1
     let done = 0
-    const reports = await batch.mapConcurrent(targets, flags.concurrency, async (target) => {
-      const report = await probeTarget(target, options, secureContext, tool)
-      done++
-      if (spinner && isBatch) spinner.text = `probed ${done}/${targets.length}…`
-      // NDJSON: one line per target as soon as it is done, so a long batch streams.
-      if (isBatch && flags.json) this.out(JSON.stringify(report))
-      return report
-    })
-    spinner?.stop()
+    let reports: Report[]
+    try {
+      reports = await batch.mapConcurrent(targets, flags.concurrency, async (target) => {
+        const report = await probeTarget(target, options, secureContext, tool)
+        done++
+        if (spinner && isBatch) spinner.text = `probed ${done}/${targets.length}…`
+        // NDJSON: one line per target as soon as it is done, so a long batch streams.
+        if (isBatch && flags.json) this.out(JSON.stringify(report))
+        return report
+      })
+    } finally {
+      spinner?.stop()
+    }
 
     const {exitCodeFor} = await import('../diagnosis/diagnose.js')
     process.exitCode = reports.some((r) => exitCodeFor(r) === 1) ? 1 : 0

@@ -3,6 +3,7 @@ import {STATUS_CODES} from 'node:http'
 import {performance} from 'node:perf_hooks'
 
 import type {HttpObservation, Outcome} from '../observations/types.js'
+import {isSecretHeader} from '../target/headers.js'
 import {PhaseFailure, ms} from './phase.js'
 
 /** Headers that tell who answered: kept verbatim (bounded). Everything else is dropped. */
@@ -75,7 +76,7 @@ export async function exchange(socket: Duplex, request: ExchangeRequest): Promis
     const response = await client.request({path: request.path, method: request.method as 'GET', headers, signal: controller.signal})
     const ttfb = ms(performance.now() - started)
     const excerpt = await readExcerpt(response.body)
-    return {ttfb, http: observe(response.statusCode, response.headers, excerpt)}
+    return {ttfb, http: redactSecrets(observe(response.statusCode, response.headers, excerpt), request.headers)}
   } catch (error) {
     throw toFailure(error as NodeJS.ErrnoException & {data?: string}, timedOut, request.timeoutMs)
   } finally {
@@ -97,6 +98,21 @@ async function readExcerpt(body: AsyncIterable<Buffer> & {destroy(): void}): Pro
   }
   const buffer = Buffer.concat(chunks).subarray(0, BODY_EXCERPT_BYTES)
   return {text: printable(buffer.toString('utf8')), truncated: bytes > BODY_EXCERPT_BYTES, bytes}
+}
+
+/**
+ * A peer may echo request headers back (debug endpoints do): the values of secret headers are
+ * scrubbed from whatever is kept of the response, so a report never carries them.
+ */
+export function redactSecrets(http: HttpObservation, sent: Array<{name: string; value: string}>): HttpObservation {
+  const secrets = sent.filter((h) => isSecretHeader(h.name) && h.value.length >= 4).map((h) => h.value)
+  if (secrets.length === 0) return http
+  const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('<redacted>'), text)
+  return {
+    ...http,
+    headers: Object.fromEntries(Object.entries(http.headers).map(([name, value]) => [name, scrub(value)])),
+    bodyExcerpt: scrub(http.bodyExcerpt),
+  }
 }
 
 /** Peers are hostile: no terminal escapes or other control characters survive into a report. */
@@ -129,7 +145,8 @@ function toFailure(err: NodeJS.ErrnoException & {data?: string}, timedOut: boole
   const code = err.code ?? err.name ?? 'EHTTP'
   let outcome: Outcome
   if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') outcome = 'http-timeout'
-  else if (code.startsWith('HPE_') || MALFORMED_CODES.has(code)) outcome = 'http-malformed'
+  // undici 7 leaves HTTPParserError's code undefined: its name is the stable part.
+  else if (code.startsWith('HPE_') || err.name === 'HTTPParserError' || MALFORMED_CODES.has(code)) outcome = 'http-malformed'
   else outcome = 'http-closed'
   const message =
     outcome === 'http-timeout'

@@ -28,7 +28,9 @@ export function parsePort(text: string, what = 'port'): number {
  */
 export function parseTarget(raw: string): ParsedTarget {
   const input = raw.trim()
-  const shown = JSON.stringify(input.length > 80 ? input.slice(0, 80) + '…' : input)
+  // Never echo credentials a user put in a URL.
+  const safe = input.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1<credentials>@')
+  const shown = JSON.stringify(safe.length > 80 ? safe.slice(0, 80) + '…' : safe)
   if (input.length === 0) throw new UsageError('empty target: give a host name, host:port, IP literal or https:// URL', 'bad-target')
   if (input.length > MAX_TARGET_LENGTH) throw new UsageError(`target is longer than ${MAX_TARGET_LENGTH} characters`, 'bad-target')
   // Reject control characters and spaces before anything else looks at the text.

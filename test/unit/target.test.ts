@@ -92,3 +92,14 @@ describe('--resolve and --connect-to', () => {
     refused(() => parseConnectTo('api.test:443:bad host:1'), /bad ADDR/)
   })
 })
+
+describe('secrets echoed back by a peer', () => {
+  test('are scrubbed from the kept headers and body excerpt', async () => {
+    const {redactSecrets} = await import('../../src/probes/http-exchange.js')
+    const http = {status: 200, statusText: 'OK', httpVersion: '1.1', headers: {server: 'echo', via: 'token=Bearer abc123'}, contentType: null, bodyExcerpt: '{"authorization":"Bearer abc123","x-api-key":"k3y-value"}', bodyTruncated: false, bodyBytes: 60}
+    const scrubbed = redactSecrets(http, [{name: 'Authorization', value: 'Bearer abc123'}, {name: 'x-api-key', value: 'k3y-value'}, {name: 'Accept', value: 'echo'}])
+    assert.ok(!JSON.stringify(scrubbed).includes('abc123'))
+    assert.ok(!JSON.stringify(scrubbed).includes('k3y-value'))
+    assert.equal(scrubbed.headers.server, 'echo', 'values of ordinary headers are kept')
+  })
+})
