@@ -18,7 +18,6 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it, type TestContext } from 'node:test'
 import {
   eventually,
-  freePort,
   haproxyConfigWithBackend,
   httpGet,
   parseHttplog,
@@ -28,6 +27,7 @@ import {
   startHaproxy,
   startNginxProxy,
   strictEdge,
+  probeEdgeArgs,
   type HaproxyInstance,
   type PreambleOptions,
   type StrictEdge,
@@ -192,26 +192,7 @@ describe('explain on log lines captured from real HAProxy and nginx', { timeout:
   it('HAProxy, recommended backend without check-sni: Layer6 health-check failure, server DOWN, no server available, <NOSRV> SC--; next step: check-sni', async (t) => {
     const e = needEdge()
     // the tool's own recommendation for this edge, then check-sni removed: the failing variant users write
-    const closedHttpPort = await freePort(e.address)
-    const probe = await runCli([
-      'probe',
-      e.hostname,
-      '--port',
-      String(e.port),
-      '--http-port',
-      String(closedHttpPort),
-      '--resolve',
-      `${e.hostname}:${e.port}:${e.address}`,
-      '--resolve',
-      `${e.hostname}:${closedHttpPort}:${e.address}`,
-      '--ca-file',
-      e.caFile,
-      '--path',
-      '/prod/health',
-      '--timeout',
-      '3000',
-      '--json',
-    ])
+    const probe = await runCli(await probeEdgeArgs(e, ['--ca-file', e.caFile, '--json']))
     const recommended = (probe.json as { recommended?: { haproxy?: string } } | undefined)?.recommended?.haproxy
     assert.equal(typeof recommended, 'string', `no recommended.haproxy (exit ${probe.code}):\n${probe.stdout}\n${probe.stderr}`)
     assert.match(recommended!, / check-sni \S+/)

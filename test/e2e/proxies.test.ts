@@ -16,7 +16,6 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it, type TestContext } from 'node:test'
 import {
   backendNameOf,
-  freePort,
   haproxyConfigWithBackend,
   httpGet,
   parseHttplog,
@@ -27,6 +26,7 @@ import {
   startHaproxy,
   startNginxProxy,
   strictEdge,
+  probeEdgeArgs,
   type HaproxyInstance,
   type HttplogLine,
   type NginxProxyInstance,
@@ -277,28 +277,10 @@ describe('real HAProxy and nginx in front of a strict-SNI edge', { timeout: 180_
   describe('apigw-doctor probe against the edge, and its recommended configs in real proxies', () => {
     let probeJson: Record<string, any> | undefined
 
-    /** probe args for the edge; the plain-HTTP port is a closed one, pinned too (curl's --resolve is per port: no real DNS lookup) */
+    /** probe args for the edge, JSON out */
     async function probeArgs(extra: string[]): Promise<string[]> {
       needEdge()
-      const closedHttpPort = await freePort(edge.address)
-      return [
-        'probe',
-        edge.hostname,
-        '--resolve',
-        `${edge.hostname}:${edge.port}:${edge.address}`,
-        '--resolve',
-        `${edge.hostname}:${closedHttpPort}:${edge.address}`,
-        '--port',
-        String(edge.port),
-        '--http-port',
-        String(closedHttpPort),
-        '--path',
-        '/prod/health',
-        '--timeout',
-        '3000',
-        ...extra,
-        '--json',
-      ]
+      return probeEdgeArgs(edge, [...extra, '--json'])
     }
 
     it('probe --json: healthy, with sni-required, host-header-required and tls-required; exit 0', async (t) => {

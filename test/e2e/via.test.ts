@@ -16,13 +16,13 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it, type TestContext } from 'node:test'
 import {
-  freePort,
   haproxyConfigWithBackend,
   requireBinary,
   runCli,
   startHaproxy,
   startNginxProxy,
   strictEdge,
+  probeEdgeArgs,
   type CliResult,
   type StrictEdge,
 } from '../support/e2e/index.js'
@@ -62,28 +62,7 @@ const upstream = () => `${edge.address}:${edge.port}`
 /** `probe api.test ... --via http://127.0.0.1:<proxyPort>/`: both ports of api.test pinned to the edge address. */
 async function probeVia(t: TestContext, proxyPort: number, extra: string[] = ['--json']): Promise<CliResult> {
   const e = needEdge()
-  const closedHttpPort = await freePort(e.address)
-  const args = [
-    'probe',
-    e.hostname,
-    '--port',
-    String(e.port),
-    '--http-port',
-    String(closedHttpPort),
-    '--resolve',
-    `${e.hostname}:${e.port}:${e.address}`,
-    '--resolve',
-    `${e.hostname}:${closedHttpPort}:${e.address}`,
-    '--ca-file',
-    e.caFile,
-    '--path',
-    '/prod/health',
-    '--timeout',
-    '3000',
-    '--via',
-    `http://127.0.0.1:${proxyPort}/`,
-    ...extra,
-  ]
+  const args = await probeEdgeArgs(e, ['--ca-file', e.caFile, '--via', `http://127.0.0.1:${proxyPort}/`, ...extra])
   const started = Date.now()
   const result = await runCli(args, { timeoutMs: 30_000 })
   t.diagnostic(`apigw-doctor ${args.join(' ')} -> exit ${result.code} in ${Date.now() - started} ms`)

@@ -1,5 +1,5 @@
 // E2E infrastructure: real nginx/HAProxy on loopback, and the built CLI.
-export { strictEdge, type StrictEdge, type StrictEdgeOptions } from './strict-edge.js'
+export { strictEdge, probeEdgeArgs, type StrictEdge, type StrictEdgeOptions } from './strict-edge.js'
 export { startHaproxy, haproxyPreamble, haproxyConfigWithBackend, backendNameOf, haproxyCheck, type HaproxyInstance, type HaproxyContext, type PreambleOptions } from './haproxy.js'
 export { startNginxProxy, type NginxProxyInstance, type NginxProxyContext } from './nginx-proxy.js'
 export { runCli, cliDir, build, REPO_ROOT, type CliResult } from './cli.js'

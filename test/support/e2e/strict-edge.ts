@@ -160,3 +160,28 @@ http {
     },
   }
 }
+
+/**
+ * `probe api.test …` against the edge. Both of its ports are pinned (curl's --resolve is per port,
+ * so an unpinned plain-HTTP port would send a DNS query off loopback); the plain-HTTP port is a closed one.
+ */
+export async function probeEdgeArgs(edge: StrictEdge, extra: string[] = []): Promise<string[]> {
+  const closedHttpPort = await freePort(edge.address)
+  return [
+    'probe',
+    edge.hostname,
+    '--port',
+    String(edge.port),
+    '--http-port',
+    String(closedHttpPort),
+    '--resolve',
+    `${edge.hostname}:${edge.port}:${edge.address}`,
+    '--resolve',
+    `${edge.hostname}:${closedHttpPort}:${edge.address}`,
+    '--path',
+    '/prod/health',
+    '--timeout',
+    '3000',
+    ...extra,
+  ]
+}
