@@ -2,6 +2,7 @@ import {readFile, stat} from 'node:fs/promises'
 
 import {UsageError} from '../cli/errors.js'
 import {parseHeader, type ExtraHeader} from '../target/headers.js'
+import {snippetPath} from '../target/snippet-path.js'
 import {parseConnectTo, parseResolve, type ConnectToRule, type ResolveRule} from '../target/overrides.js'
 import type {ProxyKind} from '../fixes/types.js'
 import {parseVia, type ViaTarget} from '../target/parse-via.js'
@@ -74,6 +75,11 @@ export async function probeOptions(flags: ProbeFlags): Promise<ProbeOptions> {
   }
   if (!Number.isInteger(flags.timeout) || flags.timeout < 1 || flags.timeout > 600_000) throw new UsageError('invalid --timeout: milliseconds from 1 to 600000', 'bad-timeout')
   const caPem = flags['ca-file'] ? await readCaFile(flags['ca-file']) : null
+  // The path is written into every fix snippet: it must not be able to break one.
+  const caFile = flags['ca-file'] ? snippetPath(flags['ca-file']) : null
+  if (flags['ca-file'] && !caFile) {
+    throw new UsageError('--ca-file: the path goes into config snippets, so it may only hold letters, digits and . _ / @ + - (copy the file to such a path)', 'bad-ca-file')
+  }
   const version = flags['proxy-version'] ?? null
   if (version !== null && !/^\d+(\.\d+){0,2}$/.test(version)) throw new UsageError(`invalid --proxy-version ${JSON.stringify(version.slice(0, 20))}: expected e.g. 2.6 or 3.3`, 'bad-version')
   return {
@@ -84,7 +90,7 @@ export async function probeOptions(flags: ProbeFlags): Promise<ProbeOptions> {
     headers: (flags.header ?? []).map(parseHeader),
     resolve: (flags.resolve ?? []).map(parseResolve),
     connectTo: (flags['connect-to'] ?? []).map(parseConnectTo),
-    caFile: flags['ca-file'] ?? null,
+    caFile,
     caPem,
     timeoutMs: flags.timeout,
     proxyKind: flags['proxy-kind'] as ProxyKind | 'all',
