@@ -39,6 +39,8 @@ export interface SentRequest {
   host: string
   method: string
   path: string
+  /** Secret -H headers (names) not sent: plain HTTP, or a certificate that did not verify for the target. */
+  withheldHeaders?: string[]
 }
 
 export interface TlsAlert {

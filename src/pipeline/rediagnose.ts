@@ -1,8 +1,30 @@
+import {isIP} from 'node:net'
+
+import {UsageError} from '../cli/errors.js'
 import {diagnose, type DiagnoseOptions} from '../diagnosis/diagnose.js'
 import type {Report} from '../observations/report.js'
+import type {TargetInfo} from '../observations/types.js'
+import {WRONG_NAME} from '../probes/matrix.js'
+import {classifyHost} from '../target/hostname.js'
+import {isSnippetSafePath} from '../target/snippet-path.js'
+
+/**
+ * A saved report is a file from someone else: every target field that reaches a snippet or a
+ * verify command is validated again, as strictly as the command line would have.
+ */
+function assertTrustworthyTarget(target: TargetInfo): void {
+  const bad = (what: string): never => {
+    throw new UsageError(`not a report this tool wrote: target.${what} is not valid`, 'bad-report')
+  }
+  if (classifyHost(target.host) !== target.hostKind) bad('host')
+  if (target.wrongName !== WRONG_NAME) bad('wrongName')
+  if (target.pinnedAddress !== null && isIP(target.pinnedAddress) === 0) bad('pinnedAddress')
+  if (target.caFile !== null && !isSnippetSafePath(target.caFile)) bad('caFile')
+}
 
 /** A saved report diagnosed again by this version's rules, judged at the time the probes ran. */
 export function rediagnose(saved: Report, options: DiagnoseOptions): Report {
+  assertTrustworthyTarget(saved.target)
   const result = diagnose({target: saved.target, probes: saved.probes, observedAt: saved.generatedAt, ...(saved.via ? {via: saved.via} : {})}, options)
   return {...saved, diagnoses: result.diagnoses, recommended: result.recommended, verdict: result.verdict}
 }

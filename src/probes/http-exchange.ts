@@ -74,40 +74,63 @@ export async function exchange(socket: Duplex, request: ExchangeRequest): Promis
     const headers: Record<string, string> = {host: request.host, 'user-agent': request.userAgent, accept: '*/*'}
     for (const header of request.headers) headers[header.name.toLowerCase()] = header.value
     const response = await client.request({path: request.path, method: request.method as 'GET', headers, signal: controller.signal})
+    // The status is in: from here on the deadline only cuts the excerpt short, it never loses the answer.
+    clearTimeout(timer)
     const ttfb = ms(performance.now() - started)
-    const excerpt = await readExcerpt(response.body)
+    const excerpt = await readExcerpt(response.body, request.timeoutMs - ttfb)
     return {ttfb, http: redactSecrets(observe(response.statusCode, response.headers, excerpt), request.headers)}
   } catch (error) {
-    throw toFailure(error as NodeJS.ErrnoException & {data?: string}, timedOut, request.timeoutMs)
+    // undici refusing our own arguments is a bug here, not something the peer did.
+    if ((error as NodeJS.ErrnoException).code === 'UND_ERR_INVALID_ARG') throw error
+    throw toFailure(error as NodeJS.ErrnoException & {data?: string}, timedOut, request.timeoutMs, request.headers)
   } finally {
     clearTimeout(timer)
     client.destroy().catch(() => {})
   }
 }
 
-async function readExcerpt(body: AsyncIterable<Buffer> & {destroy(): void}): Promise<{text: string; truncated: boolean; bytes: number}> {
+interface Excerpt {
+  text: string
+  truncated: boolean
+  bytes: number
+}
+
+/** At most BODY_EXCERPT_BYTES, within the time left; a body cut short (slow, reset) is kept as far as it came. */
+async function readExcerpt(body: AsyncIterable<Buffer> & {destroy(): void}, timeLeftMs: number): Promise<Excerpt> {
   const chunks: Buffer[] = []
   let bytes = 0
-  for await (const chunk of body) {
-    chunks.push(chunk.subarray(0, BODY_EXCERPT_BYTES + 1 - bytes))
-    bytes += chunk.length
-    if (bytes > BODY_EXCERPT_BYTES) {
-      body.destroy()
-      break
+  let complete = false
+  const timer = setTimeout(() => body.destroy(), Math.max(0, timeLeftMs))
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk.subarray(0, Math.max(0, BODY_EXCERPT_BYTES + 1 - bytes)))
+      bytes += chunk.length
+      if (bytes > BODY_EXCERPT_BYTES) break
     }
+    complete = bytes <= BODY_EXCERPT_BYTES
+  } catch {
+    // destroyed by the deadline or by the peer: what arrived is still evidence
+  } finally {
+    clearTimeout(timer)
+    body.destroy()
   }
   const buffer = Buffer.concat(chunks).subarray(0, BODY_EXCERPT_BYTES)
-  return {text: printable(buffer.toString('utf8')), truncated: bytes > BODY_EXCERPT_BYTES, bytes}
+  return {text: printable(buffer.toString('utf8')), truncated: !complete, bytes}
 }
 
 /**
  * A peer may echo request headers back (debug endpoints do): the values of secret headers are
  * scrubbed from whatever is kept of the response, so a report never carries them.
  */
-export function redactSecrets(http: HttpObservation, sent: Array<{name: string; value: string}>): HttpObservation {
+function secretScrubber(sent: Array<{name: string; value: string}>): ((text: string) => string) | null {
   const secrets = sent.filter((h) => isSecretHeader(h.name) && h.value.length >= 4).map((h) => h.value)
-  if (secrets.length === 0) return http
-  const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('<redacted>'), text)
+  if (secrets.length === 0) return null
+  return (text) => secrets.reduce((out, secret) => out.split(secret).join('<redacted>'), text)
+}
+
+export function redactSecrets(http: HttpObservation, sent: Array<{name: string; value: string}>): HttpObservation {
+  const scrub = secretScrubber(sent)
+  if (!scrub) return http
   return {
     ...http,
     headers: Object.fromEntries(Object.entries(http.headers).map(([name, value]) => [name, scrub(value)])),
@@ -141,7 +164,7 @@ function observe(status: number, raw: Record<string, string | string[] | undefin
 
 const MALFORMED_CODES = new Set(['UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_EXCEEDED_MAX_SIZE', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'])
 
-function toFailure(err: NodeJS.ErrnoException & {data?: string}, timedOut: boolean, timeoutMs: number): PhaseFailure {
+function toFailure(err: NodeJS.ErrnoException & {data?: string}, timedOut: boolean, timeoutMs: number, sent: Array<{name: string; value: string}>): PhaseFailure {
   const code = err.code ?? err.name ?? 'EHTTP'
   let outcome: Outcome
   if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') outcome = 'http-timeout'
@@ -154,6 +177,8 @@ function toFailure(err: NodeJS.ErrnoException & {data?: string}, timedOut: boole
       : code === 'UND_ERR_HEADERS_OVERFLOW'
         ? `response headers exceed ${MAX_HEADER_BYTES} bytes`
         : printable(err.message)
-  const extra = err.data ? {firstBytesHex: Buffer.from(err.data, 'latin1').subarray(0, 64).toString('hex')} : {}
+  // undici found the bytes; a peer may have echoed a secret into them, so they are scrubbed first.
+  const scrub = secretScrubber(sent) ?? ((text: string) => text)
+  const extra = err.data ? {firstBytesHex: Buffer.from(scrub(err.data).slice(0, 64), 'latin1').toString('hex')} : {}
   return new PhaseFailure(outcome, {code: timedOut ? 'ETIMEDOUT' : code, message, phase: 'http'}, extra)
 }

@@ -4,7 +4,7 @@ import type {SecureContext, TLSSocket} from 'node:tls'
 
 import {asProxy} from '../observations/as-proxy.js'
 import type {ObservationId, Outcome, ProbeObservation, SentRequest, Timings, TlsObservation} from '../observations/types.js'
-import type {ExtraHeader} from '../target/headers.js'
+import {isSecretHeader, type ExtraHeader} from '../target/headers.js'
 import {hostForUrl} from '../target/hostname.js'
 import type {Endpoint} from '../target/resolve.js'
 import {observeHandshake} from './certificate.js'
@@ -64,6 +64,8 @@ export interface Exchange {
   timeoutMs: number
   secureContext: SecureContext
   userAgent: string
+  /** The user's own proxy (--via) gets the headers its clients send; the edge only over verified TLS. */
+  secretsTo: 'verified-tls' | 'this-peer'
 }
 
 /** Runs one request through its phases (dns, connect, tls, http); every phase has a deadline. */
@@ -98,12 +100,17 @@ export async function observeExchange(spec: Exchange): Promise<ProbeObservation>
       timings.tls = ms(performance.now() - mark)
       tls = observeHandshake(socket as TLSSocket, spec.expectedName)
     }
+    // Credentials go only where they would go in production: over TLS to a certificate that
+    // verifies for the target. Never over plain HTTP, never to a default or foreign certificate.
+    const verified = spec.secretsTo === 'this-peer' || (sent.scheme === 'https' && tls?.trusted === true && tls.nameMatch === true)
+    const withheld = verified ? [] : spec.headers.filter((h) => isSecretHeader(h.name))
+    if (withheld.length > 0) sent.withheldHeaders = withheld.map((h) => h.name)
     exchanged = await exchange(socket, {
       origin: `${sent.scheme}://${hostForUrl(address)}:${sent.port}`,
       host: sent.host,
       method: sent.method,
       path: sent.path,
-      headers: spec.headers,
+      headers: spec.headers.filter((h) => !withheld.includes(h)),
       userAgent: spec.userAgent,
       timeoutMs: spec.timeoutMs,
     })
@@ -151,5 +158,6 @@ export async function runProbe(plan: ProbePlan, env: ProbeEnvironment): Promise<
     timeoutMs: env.timeoutMs,
     secureContext: env.secureContext,
     userAgent: env.userAgent,
+    secretsTo: 'verified-tls',
   })
 }

@@ -2,7 +2,7 @@ import type {SecureContext} from 'node:tls'
 
 import type {ProbeObservation} from '../observations/types.js'
 import type {ExtraHeader} from '../target/headers.js'
-import {hostForUrl} from '../target/hostname.js'
+import {classifyHost, hostForUrl} from '../target/hostname.js'
 import type {ViaTarget} from '../target/parse-via.js'
 import type {EndpointResolver} from '../target/resolve.js'
 import {observeExchange} from './run-probe.js'
@@ -23,7 +23,7 @@ export async function runVia(options: ViaOptions): Promise<ProbeObservation & {u
   const {via} = options
   const endpoint = await options.resolver.endpoint(via.host, via.port)
   const defaultPort = via.scheme === 'https' ? 443 : 80
-  const isName = !/^[\d.]+$|:/.test(via.host)
+  const isName = classifyHost(via.host) === 'name'
   const observation = await observeExchange({
     id: 'via',
     description: `the reference request through the proxy at ${via.url}`,
@@ -42,6 +42,7 @@ export async function runVia(options: ViaOptions): Promise<ProbeObservation & {u
     timeoutMs: options.timeoutMs,
     secureContext: options.secureContext,
     userAgent: options.userAgent,
+    secretsTo: 'this-peer',
   })
   return {...observation, url: via.url}
 }

@@ -1,5 +1,7 @@
 import {isIPv4, isIPv6} from 'node:net'
 
+import {UsageError} from '../cli/errors.js'
+
 export type HostKind = 'name' | 'ipv4' | 'ipv6'
 
 const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/i
@@ -37,6 +39,6 @@ export const HOST_PLACEHOLDER = '<host>'
 /** Asserts the host is safe to embed in a snippet; every fix generator calls this first. */
 export function assertSnippetSafeHost(host: string): string {
   if (host === HOST_PLACEHOLDER) return host
-  if (classifyHost(host) === null) throw new Error(`refusing to put ${JSON.stringify(host)} in a config snippet: not a host name or IP literal`)
+  if (classifyHost(host) === null) throw new UsageError(`refusing to put ${JSON.stringify(host)} in a config snippet: not a host name or IP literal`)
   return host
 }
