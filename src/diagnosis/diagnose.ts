@@ -6,7 +6,7 @@ import {byId} from './facts.js'
 import type {Rule, RuleInput} from './rule.js'
 import {healthyRule} from './rules/healthy.js'
 import {PROBLEM_RULES, REQUIREMENT_RULES} from './rules/index.js'
-import type {Diagnosis, Fix} from './types.js'
+import type {Diagnosis, EvidenceItem, Fix} from './types.js'
 import {diagnoseVia} from './via.js'
 
 export interface DiagnoseInput {
@@ -36,17 +36,27 @@ export function fixContextFor(target: TargetInfo, options: DiagnoseOptions): (ki
     host: target.host,
     port: target.port,
     address: target.pinnedAddress,
+    addressPort: target.pinnedPort ?? null,
     path: target.path,
     caFile: target.caFile,
     version: options.proxyKind === 'all' || options.proxyKind === kind ? options.proxyVersion : null,
   })
 }
 
+/**
+ * A rule's evidence must be among the probes it declares in `reads`: a rule that cites a probe it
+ * does not declare is a programming error (the property tests drive every rule through it).
+ */
+export function checkEvidenceDeclared(rule: Rule, details: EvidenceItem[]): void {
+  const undeclared = details.filter((d) => d.probe === 'via' || !rule.reads.includes(d.probe)).map((d) => d.probe)
+  if (undeclared.length > 0) throw new Error(`rule ${rule.id} cites ${undeclared.join(', ')} but reads only ${rule.reads.join(', ')}`)
+}
+
 function toDiagnosis(rule: Rule, input: RuleInput, contextFor: (kind: ProxyKind) => FixContext): Diagnosis | null {
   const finding = rule.applies(input)
   if (!finding) return null
+  checkEvidenceDeclared(rule, finding.details)
   const fix: Fix = rule.fix ? perKind(contextFor, (fixes, ctx) => rule.fix!(fixes, ctx, input)) : {}
-  for (const kind of rule.skipKinds ?? []) delete fix[kind]
   if (rule.verify) fix.verify = rule.verify(input.target)
   return {
     id: rule.id,

@@ -1,5 +1,6 @@
 // Small pure readings of observations that several rules share.
-import type {ProbeId, ProbeObservation} from '../observations/types.js'
+import type {CertificateInfo, ProbeId, ProbeObservation} from '../observations/types.js'
+import {classifyHost} from '../target/hostname.js'
 
 export type ProbeMap = Partial<Record<ProbeId, ProbeObservation>>
 
@@ -65,4 +66,43 @@ export function saw(p: ProbeObservation | undefined): string {
       return `${p.outcome}${p.error ? `: ${p.error.message}` : ''}`
     }
   }
+}
+
+/** Peer-supplied text (certificate names, issuers) made safe for a one-sentence summary. */
+export function oneLine(text: string, max = 160): string {
+  const flat = text.replaceAll(/[\u0000-\u001F\u007F]+/g, ' ')
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
+}
+
+/** What a probe sent on TLS, in words: "SNI api.example.com" or "no SNI". */
+export function sentSni(p: ProbeObservation): string {
+  return p.sent.sni === null ? 'no SNI' : `SNI ${p.sent.sni}`
+}
+
+/** Why a probe that would send the target's name sent none: an IP literal gets no server_name (RFC 6066). */
+export function whyNoSni(host: string): string {
+  return classifyHost(host) === 'name' ? '' : ` (${host} is an IP address: no SNI is sent to one)`
+}
+
+/** Handshake failures that are the peer's answer to the ClientHello (not TCP, not a timeout). */
+export const TLS_REFUSALS = new Set(['tls-alert', 'tls-closed', 'tls-malformed'])
+
+/**
+ * The reference handshake, sent with SNI = the target, was refused while a handshake with another
+ * SNI (or none) completed: the edge refuses that name. Null when the reference sent no SNI (an IP
+ * target) or nothing else completed.
+ */
+export function sniRejection(probes: ProbeMap): {reference: ProbeObservation; served: ProbeObservation[]} | null {
+  const reference = probes['tls-sni']
+  if (!reference || reference.sent.sni === null || !TLS_REFUSALS.has(reference.outcome)) return null
+  const served = (['tls-no-sni', 'tls-wrong-sni'] as const)
+    .map((id) => probes[id])
+    .filter((p): p is ProbeObservation => p !== undefined && p.sent.sni !== reference.sent.sni && handshakeCompleted(p))
+  return served.length > 0 ? {reference, served} : null
+}
+
+/** The DNS names a certificate covers, kept only when they are plain names (peer data). */
+export function certificateNames(cert: CertificateInfo | undefined): string[] {
+  const names = [...(cert?.sans ?? []).map((san) => san.replace(/^DNS:/, '')), ...(cert?.commonName ? [cert.commonName] : [])]
+  return [...new Set(names.filter((name) => classifyHost(name.replace(/^\*\./, '')) === 'name'))]
 }

@@ -1,4 +1,4 @@
-import type {FixContext, ProxyFixes, ProxyKind} from '../fixes/types.js'
+import type {FixContext, ProxyFixes} from '../fixes/types.js'
 import type {ProbeId, TargetInfo} from '../observations/types.js'
 import type {ProbeMap} from './facts.js'
 import type {DiagnosisId, EvidenceItem, Severity} from './types.js'
@@ -12,6 +12,7 @@ export interface RuleInput {
 
 export interface Finding {
   summary: string
+  /** What each probe the finding rests on saw; every probe named here must be in the rule's `reads`. */
   details: EvidenceItem[]
   /** Overrides the rule's severity when the same finding is worse in this case. */
   severity?: Severity
@@ -21,12 +22,10 @@ export interface Finding {
 export interface Rule {
   id: DiagnosisId
   severity: Severity
-  /** The probes it reads (its evidence). */
+  /** The probes it may read and cite: its evidence is always a subset (diagnose() checks it). */
   reads: ProbeId[]
   applies(input: RuleInput): Finding | null
   /** The fix snippet for one proxy kind; undefined when the rule has none. */
   fix?: (fixes: ProxyFixes, ctx: FixContext, input: RuleInput) => string
   verify?: (target: TargetInfo) => string
-  /** Kinds for which the fix does not apply. */
-  skipKinds?: ProxyKind[]
 }

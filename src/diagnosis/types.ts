@@ -19,6 +19,8 @@ export const DIAGNOSIS_IDS = [
   'server-error',
   'request-rejected',
   'http-no-answer',
+  // SNI = target breaks the handshake while another SNI (or none) completes: the edge does not serve the name.
+  'sni-rejected',
   'proxy-missing-tls',
   'proxy-missing-sni',
   'proxy-missing-host-rewrite',

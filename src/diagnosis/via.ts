@@ -1,9 +1,11 @@
+import {DEBIAN_CA_BUNDLE} from '../fixes/context.js'
+import {haproxyCaFile} from '../fixes/haproxy.js'
 import {perKind} from '../fixes/index.js'
 import type {FixContext, ProxyFixes, ProxyKind} from '../fixes/types.js'
 import type {ProbeObservation, TargetInfo} from '../observations/types.js'
-import {answered, errorType, handshakeCompleted, HANDSHAKE_REFUSALS, saw, type ProbeMap} from './facts.js'
+import {answered, errorType, handshakeCompleted, HANDSHAKE_REFUSALS, oneLine, saw, type ProbeMap} from './facts.js'
 import type {Diagnosis, DiagnosisId, EvidenceItem, Fix, Severity} from './types.js'
-import {curlPlainToTlsPort, curlWrongHost, opensslNoSni} from './verify-commands.js'
+import {curlPlainToTlsPort, curlWrongHost, opensslNoSni, opensslVerify} from './verify-commands.js'
 
 // --via: match what the user's proxy answered against what the direct probes saw.
 
@@ -27,6 +29,33 @@ interface ViaFinding {
   verify?: string
 }
 
+/** Stands for the CA the user must supply when the system store does not trust the edge. */
+const ISSUING_CA_PLACEHOLDER = '/path/to/issuing-ca.pem'
+
+/** The CA file a fix should verify against: --ca-file, else the system store when it trusts the edge. */
+function caFileFor(fixes: ProxyFixes, ctx: FixContext, trusted: boolean): string {
+  if (ctx.caFile) return ctx.caFile
+  if (!trusted) return ISSUING_CA_PLACEHOLDER
+  return fixes.kind === 'haproxy' ? haproxyCaFile(ctx) : DEBIAN_CA_BUNDLE
+}
+
+const configLines = (snippet: string): string[] => snippet.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))
+
+/**
+ * SNI and certificate trust, in one snippet per kind, the likelier cause first. Both generators get
+ * the same CA file, so where one line carries both (HAProxy's server line) it is written once.
+ */
+function sniAndTrustFix(trusted: boolean): (fixes: ProxyFixes, ctx: FixContext) => string {
+  return (fixes, ctx) => {
+    const withCa: FixContext = {...ctx, caFile: caFileFor(fixes, ctx, trusted)}
+    const sni = fixes.sni(withCa)
+    const trust = fixes.certificate(withCa, 'untrusted')
+    const [first, second] = trusted ? [sni, trust] : [trust, sni]
+    const firstLines = new Set(configLines(first))
+    return configLines(second).every((line) => firstLines.has(line)) ? first : `${first}\n${second}`
+  }
+}
+
 function classify(via: ProbeObservation & {url: string}, probes: ProbeMap, target: TargetInfo): ViaFinding {
   const reference = probes['tls-sni']
   const wrongHost = probes['tls-sni-wrong-host']
@@ -39,7 +68,7 @@ function classify(via: ProbeObservation & {url: string}, probes: ProbeMap, targe
     return {id: 'proxy-unexplained', severity: 'error', summary: `The proxy at ${via.url} could not be asked: ${saw(via)}.`, details: [seen]}
   }
   if (sameAnswer(via, reference)) {
-    return {id: 'proxy-ok', severity: 'info', summary: `The proxy answers like the reference request (${saw(via)}): TLS, SNI and Host are right.`, details: evidence('tls-sni')}
+    return {id: 'proxy-ok', severity: 'info', summary: `The proxy answers like the reference request (${saw(via)}): TLS${reference?.sent.sni ? ', SNI' : ''} and Host are right.`, details: evidence('tls-sni')}
   }
   if (sameAnswer(via, wrongHost) && !sameAnswer(wrongHost, reference)) {
     return {
@@ -65,12 +94,32 @@ function classify(via: ProbeObservation & {url: string}, probes: ProbeMap, targe
   const directStatuses = new Set(Object.values(probes).map((p) => p?.status))
   const proxyMadeIt = [502, 503, 504].includes(via.status) && (ownPage !== null || !directStatuses.has(via.status))
   const noSniRefused = noSni !== undefined && (HANDSHAKE_REFUSALS.has(noSni.outcome) || (handshakeCompleted(noSni) && noSni.tls?.nameMatch === false))
-  if ((proxyMadeIt && noSniRefused && handshakeCompleted(reference)) || sameAnswer(via, noSni)) {
-    const untrusted = reference?.tls?.trusted === false
+  const own = `its own ${via.status}${ownPage ? ` (${ownPage === 'haproxy' ? 'HAProxy: termination SC--' : 'nginx: SSL_do_handshake() failed'})` : ''}`
+  if (proxyMadeIt && noSniRefused && reference !== undefined && handshakeCompleted(reference)) {
+    // The proxy failed its own handshake. A missing SNI and a failed certificate verification look
+    // the same from outside (HAProxy SC--/503 for both, DOMAIN.md): name both, and fix both.
+    const trusted = reference.tls?.trusted !== false
+    const issuer = oneLine(reference.tls?.chain.at(-1)?.issuer ?? 'unknown')
+    const store = `the system store${target.caFile ? ' plus --ca-file' : ''}`
+    const trust = trusted ? `trusted by ${store}` : `not trusted by ${store} (${oneLine(reference.tls?.trustError ?? 'unverified', 80)})`
+    const summary = trusted
+      ? `The proxy answers ${own} and ${target.host} refuses a handshake without SNI (${saw(noSni)}): either the proxy sends no SNI, or it sends SNI but fails to verify the certificate (issued by ${issuer}) against its ca-file; its log cannot tell these apart, so the fix sends SNI and verifies against ${store}, which trusts that certificate.`
+      : `The proxy answers ${own}: the certificate of ${target.host} is ${trust}, so a proxy that verifies refuses the handshake; and since ${target.host} also refuses a handshake without SNI (${saw(noSni)}), a proxy that sends no SNI fails the same way, which its log cannot tell apart: give it the CA that issued the certificate (${issuer}) and send SNI.`
     return {
       id: 'proxy-missing-sni',
       severity: 'error',
-      summary: `The proxy answers its own ${via.status}${ownPage ? ` (${ownPage === 'haproxy' ? 'HAProxy: termination SC--' : 'nginx: SSL_do_handshake() failed'})` : ''} and ${target.host} refuses a handshake without SNI (${saw(noSni)}): the proxy sends no SNI.${untrusted ? ' The certificate is not trusted by the system store either: check ca-file too.' : ''}`,
+      summary,
+      details: [seen, {probe: 'tls-no-sni', saw: saw(noSni)}, {probe: 'tls-sni', saw: `${saw(reference)}; certificate issued by ${issuer}, ${trust}`}],
+      fix: sniAndTrustFix(trusted),
+      verify: trusted ? opensslNoSni(target) : opensslVerify(target),
+    }
+  }
+  if (sameAnswer(via, noSni)) {
+    // The proxy got through TLS and was answered like the no-SNI probe: SNI alone.
+    return {
+      id: 'proxy-missing-sni',
+      severity: 'error',
+      summary: `The proxy answers ${saw(via)}, exactly what ${target.host} answers to a request without SNI (${saw(noSni)}): the proxy sends no SNI.`,
       details: evidence('tls-no-sni', 'tls-sni'),
       fix: (fixes, ctx) => fixes.sni(ctx),
       verify: opensslNoSni(target),

@@ -7,6 +7,11 @@ export interface FixContext {
   port: number
   /** Address pinned with --resolve/--connect-to: the server line uses it, SNI and Host keep the name. */
   address: string | null
+  /**
+   * Port pinned with --connect-to (the TLS endpoint's port when pinned): the proxy connects to
+   * address:addressPort while Host keeps the target's port. null/absent: the target's port.
+   */
+  addressPort?: number | null
   path: string
   /** --ca-file given by the user, used instead of the system store in snippets. */
   caFile: string | null

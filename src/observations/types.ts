@@ -157,4 +157,9 @@ export interface TargetInfo {
   wrongName: string
   /** Address chosen by --resolve/--connect-to for the TLS port, null when DNS decided. */
   pinnedAddress: string | null
+  /**
+   * Port of the TLS endpoint when --resolve/--connect-to pinned it (--connect-to may move it),
+   * null when DNS decided. Absent in reports written before it existed: read it as null.
+   */
+  pinnedPort: number | null
 }

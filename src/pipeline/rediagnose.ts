@@ -20,6 +20,8 @@ function assertTrustworthyTarget(target: TargetInfo): void {
   if (target.wrongName !== WRONG_NAME) bad('wrongName')
   if (target.pinnedAddress !== null && isIP(target.pinnedAddress) === 0) bad('pinnedAddress')
   if (target.caFile !== null && !isSnippetSafePath(target.caFile)) bad('caFile')
+  const port = target.pinnedPort
+  if (port !== undefined && port !== null && !(Number.isInteger(port) && port >= 1 && port <= 65_535)) bad('pinnedPort')
 }
 
 /** A saved report diagnosed again by this version's rules, judged at the time the probes ran. */

@@ -64,6 +64,8 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixResult> {
       caFile: options.caFile,
       wrongName: WRONG_NAME,
       pinnedAddress: tlsEndpoint.pinned ? tlsEndpoint.addresses[0] ?? null : null,
+      // --connect-to may move the port as well as the address: snippets and verify commands need both
+      pinnedPort: tlsEndpoint.pinned ? tlsEndpoint.port : null,
     },
     probes,
   }

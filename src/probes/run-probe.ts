@@ -5,6 +5,7 @@ import type {SecureContext, TLSSocket} from 'node:tls'
 import {asProxy} from '../observations/as-proxy.js'
 import type {ObservationId, Outcome, ProbeObservation, SentRequest, Timings, TlsObservation} from '../observations/types.js'
 import {isSecretHeader, type ExtraHeader} from '../target/headers.js'
+import {hostHeaderFor} from '../target/authority.js'
 import {hostForUrl} from '../target/hostname.js'
 import type {Endpoint} from '../target/resolve.js'
 import {observeHandshake} from './certificate.js'
@@ -29,10 +30,6 @@ export interface ProbeEnvironment {
   endpoint(plan: ProbePlan): Promise<Endpoint>
 }
 
-function hostHeader(name: string, port: number, scheme: 'http' | 'https'): string {
-  const defaultPort = scheme === 'https' ? 443 : 80
-  return port === defaultPort ? hostForUrl(name) : `${hostForUrl(name)}:${port}`
-}
 
 /** What the plan puts on the wire for this target. */
 export function sentRequest(plan: ProbePlan, env: ProbeEnvironment, address: string | null, port: number): SentRequest {
@@ -46,7 +43,7 @@ export function sentRequest(plan: ProbePlan, env: ProbeEnvironment, address: str
     port,
     sni: plan.scheme === 'https' ? sni : null,
     // The Host names the target's own port, as a proxy with a Host rewrite would send it.
-    host: hostHeader(name, targetPort, plan.port === 'tls' ? 'https' : 'http'),
+    host: hostHeaderFor(name, targetPort, plan.port === 'tls' ? 'https' : 'http'),
     method: env.method,
     path: env.path,
   }

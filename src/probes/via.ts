@@ -2,7 +2,8 @@ import type {SecureContext} from 'node:tls'
 
 import type {ProbeObservation} from '../observations/types.js'
 import type {ExtraHeader} from '../target/headers.js'
-import {classifyHost, hostForUrl} from '../target/hostname.js'
+import {hostHeaderFor} from '../target/authority.js'
+import {classifyHost} from '../target/hostname.js'
 import type {ViaTarget} from '../target/parse-via.js'
 import type {EndpointResolver} from '../target/resolve.js'
 import {observeExchange} from './run-probe.js'
@@ -22,7 +23,6 @@ export interface ViaOptions {
 export async function runVia(options: ViaOptions): Promise<ProbeObservation & {url: string}> {
   const {via} = options
   const endpoint = await options.resolver.endpoint(via.host, via.port)
-  const defaultPort = via.scheme === 'https' ? 443 : 80
   const isName = classifyHost(via.host) === 'name'
   const observation = await observeExchange({
     id: 'via',
@@ -33,7 +33,7 @@ export async function runVia(options: ViaOptions): Promise<ProbeObservation & {u
       address: endpoint.addresses[0] ?? null,
       port: endpoint.port,
       sni: via.scheme === 'https' && isName ? via.host : null,
-      host: via.port === defaultPort ? hostForUrl(via.host) : `${hostForUrl(via.host)}:${via.port}`,
+      host: hostHeaderFor(via.host, via.port, via.scheme),
       method: options.method,
       path: via.path ?? options.path,
     },

@@ -18,6 +18,7 @@ export function target(overrides: Partial<TargetInfo> = {}): TargetInfo {
     caFile: null,
     wrongName: 'apigw-doctor-probe.invalid',
     pinnedAddress: null,
+    pinnedPort: null,
     ...overrides,
   }
 }

@@ -3,6 +3,7 @@ import {describe, test} from 'node:test'
 
 import {alertName, explain, explainLines, TLS_ALERTS} from '../../src/explain/index.js'
 import {escapeControls, MAX_INPUT, safeHostFrom} from '../../src/explain/text.js'
+import {DIAGNOSIS_IDS} from '../../src/diagnosis/types.js'
 
 const HAPROXY_503 =
   'Nov 26 05:10:01 host haproxy[1234]: 127.0.0.1:50412 [26/Nov/2026:05:10:01.123] fe_main be_api/gw 0/0/-1/-1/3015 503 217 - - SC-- 1/1/0/0/3 0/0 "GET /prod/health HTTP/1.1"'
@@ -194,4 +195,8 @@ describe('hostile input', () => {
     assert.equal(explain(undefined as unknown as string), null)
     assert.equal(explain(42 as unknown as string), null)
   })
+})
+
+test('every diagnosis id of the catalogue is explained', () => {
+  for (const id of DIAGNOSIS_IDS) assert.ok(explain(id), id)
 })

@@ -1,6 +1,6 @@
-import type {ProbeId} from '../../observations/types.js'
-import {handshakeCompleted, saw} from '../facts.js'
-import type {Rule} from '../rule.js'
+import type {ProbeId, ProbeObservation} from '../../observations/types.js'
+import {handshakeCompleted, saw, sniRejection, TLS_REFUSALS, whyNoSni} from '../facts.js'
+import type {Rule, RuleInput} from '../rule.js'
 import {curlVerbose, opensslVerify} from '../verify-commands.js'
 
 const TLS_PORT_PROBES: ProbeId[] = ['http-to-tls-port', 'tls-no-sni', 'tls-sni', 'tls-sni-wrong-host', 'tls-wrong-sni']
@@ -14,17 +14,33 @@ const CAUSES: Record<string, string> = {
   'tcp-reset': 'the connection is reset as soon as it opens',
 }
 
+/** Why the reference handshake failed, when it did at the TLS layer and sni-rejected does not explain it. */
+function tlsCause(probes: RuleInput['probes'], target: RuleInput['target']): string | null {
+  const reference = probes['tls-sni']!
+  if (sniRejection(probes)) return null
+  const completed = TLS_PROBES.filter((id) => id !== 'tls-sni').map((id) => probes[id]).filter((p): p is ProbeObservation => handshakeCompleted(p))
+  const sent = reference.sent.sni === null ? `without SNI${whyNoSni(target.host)}` : `with SNI = ${reference.sent.sni}`
+  if (completed.length === 0) return `no TLS handshake succeeds, not even the reference one ${sent} (${saw(reference)})`
+  const withSni = completed.find((p) => p.sent.sni !== null && p.sent.sni !== reference.sent.sni)
+  if (reference.sent.sni === null && withSni) {
+    return `the handshake ${sent} fails (${saw(reference)}) while one with SNI = ${withSni.sent.sni} completes: the edge needs a host name as SNI; probe it by name (--resolve NAME:${target.port}:${target.host})`
+  }
+  return `the handshake ${sent} fails (${saw(reference)}) although the same handshake completed on ${completed.map((p) => p.id).join(', ')}: intermittent (a failing node behind a load balancer, rate limiting, or a middlebox)`
+}
+
+/**
+ * The reference request never reaches HTTP: DNS or TCP fails, or its TLS handshake is refused and no
+ * other rule (sni-rejected, tls-timeout) explains why.
+ */
 export const unreachable: Rule = {
   id: 'unreachable',
   severity: 'error',
   reads: TLS_PORT_PROBES,
   applies({probes, target}) {
     const reference = probes['tls-sni']
-    if (!reference || reference.outcome === 'tls-timeout') return null
-    const tcpFailed = BEFORE_TCP.has(reference.outcome)
-    const noHandshake = TLS_PROBES.every((id) => probes[id] === undefined || !handshakeCompleted(probes[id]))
-    if (!tcpFailed && !(noHandshake && ['tls-alert', 'tls-closed', 'tls-malformed'].includes(reference.outcome))) return null
-    const cause = CAUSES[reference.outcome] ?? `no TLS handshake succeeds, not even with SNI = ${target.host} (${saw(reference)})`
+    if (!reference) return null
+    const cause = BEFORE_TCP.has(reference.outcome) ? CAUSES[reference.outcome]! : TLS_REFUSALS.has(reference.outcome) ? tlsCause(probes, target) : null
+    if (!cause) return null
     return {
       summary: `${target.host}:${target.port} cannot be reached: ${cause}.`,
       details: TLS_PORT_PROBES.map((id) => ({probe: id, saw: saw(probes[id])})),

@@ -1,4 +1,5 @@
-import {answered, edgeKind, errorType, isMissingAuthenticationToken, saw} from '../facts.js'
+import {classifyHost} from '../../target/hostname.js'
+import {answered, edgeKind, errorType, isMissingAuthenticationToken, saw, whyNoSni} from '../facts.js'
 import type {Rule} from '../rule.js'
 import {curlReference, curlVerbose} from '../verify-commands.js'
 
@@ -39,8 +40,15 @@ export const forbidden: Rule = {
     const reference = probes['tls-sni']
     if (!answered(reference) || reference.status !== 403 || isMissingAuthenticationToken(reference)) return null
     const cause = forbiddenCause(errorType(reference), reference.http?.bodyExcerpt ?? '', edgeKind(reference))
+    // Say what was sent: an IP target gets no SNI and its Host is the address, which an edge that
+    // routes on names refuses by itself.
+    const sent =
+      reference.sent.sni === null
+        ? `with TLS, no SNI${whyNoSni(target.host)} and Host: ${reference.sent.host}`
+        : `even with TLS, SNI ${reference.sent.sni} and Host: ${reference.sent.host} right`
+    const byAddress = classifyHost(target.host) === 'name' ? '' : `; or the edge routes on names and refuses its address as Host (probe it by name: --resolve NAME:${target.port}:${target.host})`
     return {
-      summary: `The reference request to ${target.host} gets 403 even with TLS, SNI and Host right: ${cause}.`,
+      summary: `The reference request to ${target.host} gets 403 ${sent}: ${cause}${byAddress}.`,
       details: [{probe: 'tls-sni', saw: `${saw(reference)}${reference.http?.bodyExcerpt ? `: ${reference.http.bodyExcerpt.slice(0, 120)}` : ''}`}],
     }
   },
