@@ -1,10 +1,11 @@
-import {readFile} from 'node:fs/promises'
 import {createRequire} from 'node:module'
 
 import {UsageError} from '../cli/errors.js'
+import {inputLabel, readBoundedText} from '../cli/read-input.js'
 import type {Report} from './report.js'
 
-const MAX_REPORT_BYTES = 10 * 1024 * 1024
+/** A report is tens of KiB; this leaves room for an NDJSON batch of hundreds. */
+export const MAX_REPORT_BYTES = 32 * 1024 * 1024
 
 /** Loads the schema that ships with the package (schema/report.schema.json). */
 export function reportSchema(): object {
@@ -24,44 +25,62 @@ export async function reportValidator(): Promise<Validator> {
   return validator
 }
 
-/** Reads a saved `probe --json` report; anything else is a usage error with a one-line reason. */
-export async function readReport(path: string): Promise<Report> {
-  let text: string
-  try {
-    text = path === '-' ? await readAll(process.stdin) : await readFile(path, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new UsageError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`, 'bad-report')
+/** What `probe --json` writes: one report, or (a batch) one report per line. */
+export interface SavedReports {
+  reports: Report[]
+  /** The input was NDJSON (several documents, one per line). */
+  ndjson: boolean
+}
+
+const EXPECTED = "expected the output of 'apigw-doctor probe --json'"
+
+/**
+ * Reads saved `probe --json` output from a file or stdin ('-'): one report, or NDJSON, one per line.
+ * Anything else, and any line of it that is not a valid report, is a usage error with a one-line reason.
+ */
+export async function readReports(path: string): Promise<SavedReports> {
+  const text = await readBoundedText(path, {what: 'report', maxBytes: MAX_REPORT_BYTES, code: 'bad-report', expected: 'a probe report'})
+  return parseReports(text, inputLabel(path, 'report'))
+}
+
+/** Parses one JSON report or NDJSON reports; `label` names the input in messages. */
+export async function parseReports(text: string, label: string): Promise<SavedReports> {
+  if (text.trim() === '') throw new UsageError(`${label}: empty, ${EXPECTED}`, 'bad-report')
+  const whole = tryParse(text)
+  if (whole.ok) return {reports: [await checkReport(whole.value, label)], ndjson: false}
+  const lines = text.split('\n').map((line, index) => ({line: line.trim(), number: index + 1})).filter(({line}) => line !== '')
+  // NDJSON only when its first line is a document by itself: otherwise it is one broken document.
+  if (lines.length < 2 || !tryParse(lines[0]!.line).ok) throw new UsageError(`${label}: not JSON (${EXPECTED})`, 'bad-report')
+  const reports: Report[] = []
+  for (const {line, number} of lines) {
+    const where = `${label}, line ${number}`
+    const parsed = tryParse(line)
+    if (!parsed.ok) throw new UsageError(`${where}: not JSON (${EXPECTED}, one report per line)`, 'bad-report')
+    reports.push(await checkReport(parsed.value, where))
   }
-  if (text.length > MAX_REPORT_BYTES) throw new UsageError(`${path}: larger than 10 MiB, not a probe report`, 'bad-report')
-  let data: unknown
-  try {
-    // A batch file holds one report per line: take the first non-empty line if the whole is not one document.
-    data = JSON.parse(text)
-  } catch {
-    throw new UsageError(`${path}: not JSON (expected the output of 'apigw-doctor probe --json')`, 'bad-report')
+  return {reports, ndjson: true}
+}
+
+async function checkReport(data: unknown, where: string): Promise<Report> {
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || (data as {schemaVersion?: unknown}).schemaVersion === undefined) {
+    throw new UsageError(`${where}: not an apigw-doctor report (no schemaVersion; ${EXPECTED})`, 'bad-report')
   }
-  if (typeof data !== 'object' || data === null || (data as {schemaVersion?: unknown}).schemaVersion === undefined) {
-    throw new UsageError(`${path}: not an apigw-doctor report (no schemaVersion)`, 'bad-report')
-  }
-  if ((data as {schemaVersion: unknown}).schemaVersion !== 1) {
-    throw new UsageError(`${path}: schemaVersion ${JSON.stringify((data as {schemaVersion: unknown}).schemaVersion)} is not supported (this version reads 1)`, 'bad-report')
+  const version = (data as {schemaVersion: unknown}).schemaVersion
+  if (version !== 1) {
+    throw new UsageError(`${where}: schemaVersion ${String(JSON.stringify(version)).slice(0, 40)} is not supported (this version reads 1)`, 'bad-report')
   }
   const validate = await reportValidator()
   if (!validate(data)) {
     const first = validate.errors?.[0]
-    throw new UsageError(`${path}: not a valid report: ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`, 'bad-report')
+    throw new UsageError(`${where}: not a valid report: ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`, 'bad-report')
   }
   return data as Report
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length
-    if (size > MAX_REPORT_BYTES) throw new UsageError('stdin: larger than 10 MiB, not a probe report', 'bad-report')
-    chunks.push(chunk as Buffer)
+function tryParse(text: string): {ok: true; value: unknown} | {ok: false} {
+  try {
+    return {ok: true, value: JSON.parse(text) as unknown}
+  } catch {
+    return {ok: false}
   }
-  return Buffer.concat(chunks).toString('utf8')
 }

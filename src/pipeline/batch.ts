@@ -1,6 +1,5 @@
-import {readFile} from 'node:fs/promises'
-
 import {UsageError} from '../cli/errors.js'
+import {readBoundedText} from '../cli/read-input.js'
 import {parseTarget, type ParsedTarget} from '../target/parse-target.js'
 
 const MAX_BATCH_BYTES = 1024 * 1024
@@ -22,28 +21,14 @@ export function parseTargetList(text: string, source: string): ParsedTarget[] {
   return targets
 }
 
+/** The --file list of targets: a file, a pipe or process substitution, at most 1 MiB of text. */
 export async function readTargetFile(path: string): Promise<string> {
-  try {
-    const text = await readFile(path, 'utf8')
-    if (text.length > MAX_BATCH_BYTES) throw new UsageError(`--file ${path}: larger than 1 MiB`, 'bad-target-list')
-    if (text.includes('\u0000')) throw new UsageError(`--file ${path}: binary content`, 'bad-target-list')
-    return text
-  } catch (error) {
-    if (error instanceof UsageError) throw error
-    const code = (error as NodeJS.ErrnoException).code
-    throw new UsageError(`--file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`, 'bad-target-list')
-  }
+  return readBoundedText(path, {what: '--file', maxBytes: MAX_BATCH_BYTES, code: 'bad-target-list', expected: 'a list of targets'})
 }
 
+/** Targets given on stdin (`probe -`), at most 1 MiB of text. */
 export async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of process.stdin) {
-    size += (chunk as Buffer).length
-    if (size > MAX_BATCH_BYTES) throw new UsageError('stdin: more than 1 MiB of targets', 'bad-target-list')
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+  return readBoundedText('-', {what: 'targets', maxBytes: MAX_BATCH_BYTES, code: 'bad-target-list', expected: 'a list of targets'})
 }
 
 /** Runs work over items with at most `limit` at once, preserving order in the result. */

@@ -1,6 +1,5 @@
-import {readFile, stat} from 'node:fs/promises'
-
 import {UsageError} from '../cli/errors.js'
+import {inputLabel, readBoundedText} from '../cli/read-input.js'
 import {parseHeader, type ExtraHeader} from '../target/headers.js'
 import {snippetPath} from '../target/snippet-path.js'
 import {parseConnectTo, parseResolve, type ConnectToRule, type ResolveRule} from '../target/overrides.js'
@@ -43,24 +42,10 @@ export interface ProbeFlags {
 
 const MAX_CA_FILE = 5 * 1024 * 1024
 
+/** The --ca-file PEM bundle: a regular file (its path goes into the fix snippets), at most 5 MiB. */
 export async function readCaFile(path: string): Promise<string> {
-  let size: number
-  try {
-    const info = await stat(path)
-    if (!info.isFile()) throw new UsageError(`--ca-file ${path}: not a regular file`, 'bad-ca-file')
-    size = info.size
-  } catch (error) {
-    if (error instanceof UsageError) throw error
-    throw new UsageError(`--ca-file ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`, 'bad-ca-file')
-  }
-  if (size > MAX_CA_FILE) throw new UsageError(`--ca-file ${path}: larger than 5 MiB`, 'bad-ca-file')
-  let pem: string
-  try {
-    pem = await readFile(path, 'utf8')
-  } catch {
-    throw new UsageError(`--ca-file ${path}: cannot be read`, 'bad-ca-file')
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca-file ${path}: no PEM certificate in it`, 'bad-ca-file')
+  const pem = await readBoundedText(path, {what: '--ca-file', maxBytes: MAX_CA_FILE, code: 'bad-ca-file', expected: 'a PEM file', regularOnly: true, utf8: 'lenient'})
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${inputLabel(path, '--ca-file', {regularOnly: true})}: no PEM certificate in it`, 'bad-ca-file')
   return pem
 }
 
@@ -70,6 +55,8 @@ const METHOD = /^[A-Z]{1,16}$/
 export async function probeOptions(flags: ProbeFlags): Promise<ProbeOptions> {
   const method = flags.method.toUpperCase()
   if (!METHOD.test(method)) throw new UsageError(`invalid --method ${JSON.stringify(flags.method.slice(0, 20))}: letters only, e.g. GET`, 'bad-method')
+  // CONNECT asks for a tunnel, not a resource: it cannot say anything about the edge.
+  if (method === 'CONNECT') throw new UsageError('--method CONNECT is not a request to the API: use GET, HEAD, POST…', 'bad-method')
   if (flags.path !== undefined && (!flags.path.startsWith('/') || /[\s\u0000-\u001F\u007F]/.test(flags.path) || flags.path.length > 4096)) {
     throw new UsageError('invalid --path: it must start with / and contain no spaces or control characters', 'bad-path')
   }
