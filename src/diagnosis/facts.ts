@@ -62,6 +62,12 @@ export function saw(p: ProbeObservation | undefined): string {
     case 'tls-closed': {
       return `connection ${p.error?.code === 'ECONNRESET' ? 'reset' : 'closed'} during the TLS handshake`
     }
+    case 'tcp-refused': {
+      return `connection refused (${p.error?.code ?? 'ECONNREFUSED'})`
+    }
+    case 'dns-failed': {
+      return `the name does not resolve (${p.error?.code ?? 'ENOTFOUND'})`
+    }
     default: {
       return `${p.outcome}${p.error ? `: ${p.error.message}` : ''}`
     }

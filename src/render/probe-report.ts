@@ -11,8 +11,10 @@ export interface RenderOptions {
   width: number
 }
 
-function sentText(p: ProbeObservation, targetHost: string): string {
-  const name = (value: string | null) => (value === null ? 'none' : value.split(':')[0] === targetHost ? 'target' : value)
+function sentText(p: ProbeObservation, target: Report['target']): string {
+  const bare = (value: string) => value.replace(/^\[(.*)\](:\d+)?$/, '$1').replace(/:\d+$/, '')
+  const name = (value: string | null) =>
+    value === null ? 'none' : bare(value) === target.host ? 'target' : bare(value) === target.wrongName ? 'other' : value
   if (p.sent.scheme === 'http') return `HTTP :${p.sent.port}\nHost ${name(p.sent.host)}`
   return `TLS :${p.sent.port} SNI ${name(p.sent.sni)}\nHost ${name(p.sent.host)}`
 }
@@ -28,6 +30,7 @@ function detailText(p: ProbeObservation): string {
     return `${p.status}${type ? ` ${type.split(':')[0]}` : ''}`
   }
   if (p.tls?.alert) return `alert ${p.tls.alert.number} ${p.tls.alert.name}`
+  if (p.outcome === 'tls-closed') return p.error?.code === 'ECONNRESET' ? 'reset, no alert' : 'closed, no alert'
   if (p.tls?.firstBytesHex) return `bytes ${p.tls.firstBytesHex.slice(0, 14)}…`
   if (p.error) return p.error.code
   return ''
@@ -50,13 +53,13 @@ export function renderProbeTable(report: Report, Table: typeof import('cli-table
     colWidths: columnWidths(options.width),
   })
   for (const p of report.via ? [...report.probes, report.via] : report.probes) {
-    table.push([p.id, sentText(p, report.target.host), outcomeText(p, options.paint), detailText(p), certificateText(p, options.paint), String(Math.round(p.timings.total))])
+    table.push([p.id, sentText(p, report.target), outcomeText(p, options.paint), detailText(p), certificateText(p, options.paint), String(Math.round(p.timings.total))])
   }
   return table.toString()
 }
 
 function columnWidths(width: number): number[] {
-  const base = [20, 26, 14, 24, 30, 7]
+  const base = [21, 24, 13, 22, 26, 7]
   const total = base.reduce((a, b) => a + b, 0) + base.length + 1
   if (width >= total) return base
   const scale = Math.max(0.6, (width - base.length - 1) / (total - base.length - 1))
