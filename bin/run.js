@@ -3,23 +3,27 @@
 // One colour decision for everything, oclif's help included: NO_COLOR, TERM=dumb or --no-color.
 if (process.env.TERM === 'dumb' || process.argv.includes('--no-color')) process.env.FORCE_COLOR = '0'
 
-const {execute} = await import('@oclif/core/execute')
+const COMMANDS = ['probe', 'lint', 'explain', 'diagnose']
 const args = process.argv.slice(2)
-if (args.includes('--json')) {
-  // Errors raised before a command runs (an unknown command) are JSON too under --json.
-  const [{run}, {flush}] = await Promise.all([import('@oclif/core/run'), import('@oclif/core/flush')])
-  try {
-    await run(args, import.meta.url)
-    await flush()
-  } catch (error) {
-    if (error?.code === 'EEXIT' || error?.oclif?.exit === 0) {
-      process.exitCode = error?.oclif?.exit ?? 0
-    } else {
-      const message = String(error?.message ?? error).split('\n')[0].replace(/^\s*›?\s*(Error:\s*)?/, '')
-      process.stdout.write(JSON.stringify({error: {code: 'usage', message}}) + '\n')
-      process.exitCode = 2
-    }
+const [{run}, {flush}] = await Promise.all([import('@oclif/core/run'), import('@oclif/core/flush')])
+
+/** Errors raised before a command runs (an unknown command) get the same one-line, exit-2 treatment. */
+function usageError(error) {
+  let message = String(error?.message ?? error).split('\n')[0].replace(/^\s*›?\s*(Error:\s*)?/, '')
+  const unknown = /^command (\S+) not found/.exec(message)?.[1]
+  if (unknown) {
+    const guess = COMMANDS.find((c) => c.startsWith(unknown.slice(0, 3)))
+    message = `unknown command ${JSON.stringify(unknown.slice(0, 40))}${guess ? `: did you mean '${guess}'?` : ''} (commands: ${COMMANDS.join(', ')})`
   }
-} else {
-  await execute({dir: import.meta.url})
+  if (args.includes('--json')) process.stdout.write(JSON.stringify({error: {code: 'usage', message}}) + '\n')
+  else process.stderr.write(`apigw-doctor: ${message}\n`)
+  process.exitCode = 2
+}
+
+try {
+  await run(args, import.meta.url)
+  await flush()
+} catch (error) {
+  if (error?.oclif?.exit !== undefined && (error.code === 'EEXIT' || error.oclif.exit === 0)) process.exitCode = error.oclif.exit
+  else usageError(error)
 }

@@ -13,12 +13,12 @@ export default class Probe extends BaseCommand {
 Exit status: 0 the reference request works (requirements may be listed), 1 it does not, 2 bad usage or input.`
 
   static override examples = [
-    '<%= config.bin %> probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health',
-    '<%= config.bin %> probe https://d111111abcdef8.cloudfront.net/index.html --proxy-kind nginx',
-    "<%= config.bin %> probe api.example.com -H 'x-api-key: $KEY' --json",
-    '<%= config.bin %> probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health --via http://127.0.0.1:8080',
-    '<%= config.bin %> probe api.example.com --resolve api.example.com:443:10.0.0.5 --proxy-kind all',
-    'grep -v ^# targets.txt | <%= config.bin %> probe - --json > reports.ndjson',
+    {description: 'What does the endpoint demand? (include the stage in the path)', command: '<%= config.bin %> probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health'},
+    {description: 'Fixes for nginx, from a URL', command: '<%= config.bin %> probe https://d111111abcdef8.cloudfront.net/index.html --proxy-kind nginx'},
+    {description: 'Which line of my own proxy is wrong?', command: '<%= config.bin %> probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health --via http://127.0.0.1:8080'},
+    {description: 'An API key (never printed; sent only over verified TLS)', command: '<%= config.bin %> probe api.example.com -H "x-api-key: $API_KEY" --json'},
+    {description: 'Skip DNS: probe the address your proxy uses, fixes for every proxy kind', command: "<%= config.bin %> probe api.example.com --resolve 'api.example.com:*:10.0.0.5' --proxy-kind all"},
+    {description: 'A batch, one target per line (# comments), NDJSON out', command: '<%= config.bin %> probe --file targets.txt --json > reports.ndjson'},
   ]
 
   static override strict = false
@@ -28,7 +28,7 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
 
   static override flags = {
     port: Flags.integer({description: 'TLS port (default 443, or the URL\'s)', min: 1, max: 65_535}),
-    'http-port': Flags.integer({description: 'plain HTTP port', min: 1, max: 65_535}),
+    'http-port': Flags.integer({description: 'plain HTTP port (default 80, or an http:// URL\'s)', min: 1, max: 65_535}),
     path: Flags.string({description: 'request path, with the stage (e.g. /prod/health); default / or the URL\'s'}),
     method: Flags.string({description: 'request method', default: 'GET'}),
     header: Flags.string({char: 'H', description: "extra request header 'Name: value', repeatable; secret values are never printed", multiple: true}),

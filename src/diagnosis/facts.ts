@@ -51,7 +51,8 @@ export function saw(p: ProbeObservation | undefined): string {
     case 'ok':
     case 'http-error': {
       const type = errorType(p)
-      return `HTTP ${p.status}${type ? ` (${type})` : ''}`
+      const cloudfrontError = !type && /error from cloudfront/i.test(p.http?.headers['x-cache'] ?? '')
+      return `HTTP ${p.status}${type ? ` (${type})` : cloudfrontError ? ' (CloudFront error page)' : ''}`
     }
     case 'tls-alert': {
       return `TLS alert ${p.tls?.alert?.number} ${p.tls?.alert?.name}`

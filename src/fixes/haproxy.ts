@@ -64,6 +64,7 @@ export function haproxyHostRewrite(ctx: FixContext): string {
 function versionCaveats(ctx: FixContext): string[] {
   const version = parseVersion(ctx.version)
   if (!version) {
+    if (ctx.caFile) return ['# from 3.3 HAProxy also sends SNI from the Host header by itself (sni-auto); the explicit sni still wins.']
     return [
       '# written for HAProxy 2.6 or later: before 2.6 replace @system-ca with ' + DEBIAN_CA_BUNDLE + ';',
       '# from 3.3 HAProxy also sends SNI from the Host header by itself (sni-auto); the explicit sni still wins.',

@@ -45,25 +45,27 @@ function certificateText(p: ProbeObservation, paint: Paint): string {
   return `${name}\n${trust}, ${match}`
 }
 
+/** The table's columns, widest first to go: a narrow terminal keeps what tells the story. */
+const WIDE = [21, 24, 13, 22, 26, 7]
+const NARROW = [20, 14, 30, 7]
+
 export function renderProbeTable(report: Report, Table: typeof import('cli-table3'), options: RenderOptions): string {
+  const wide = options.width >= WIDE.reduce((a, b) => a + b, 0) + WIDE.length + 1
   const table = new Table({
-    head: ['probe', 'sent', 'outcome', 'status / alert', 'certificate', 'ms'],
+    head: wide ? ['probe', 'sent', 'outcome', 'status / alert', 'certificate', 'ms'] : ['probe', 'outcome', 'status / alert', 'ms'],
     style: {head: options.paint('bold', 'x') === 'x' ? [] : ['cyan'], border: []},
     wordWrap: true,
-    colWidths: columnWidths(options.width),
+    colWidths: wide ? WIDE : NARROW,
   })
   for (const p of report.via ? [...report.probes, report.via] : report.probes) {
-    table.push([p.id, sentText(p, report.target), outcomeText(p, options.paint), detailText(p), certificateText(p, options.paint), String(Math.round(p.timings.total))])
+    const ms = String(Math.round(p.timings.total))
+    table.push(
+      wide
+        ? [p.id, sentText(p, report.target), outcomeText(p, options.paint), detailText(p), certificateText(p, options.paint), ms]
+        : [p.id, outcomeText(p, options.paint), detailText(p), ms],
+    )
   }
   return table.toString()
-}
-
-function columnWidths(width: number): number[] {
-  const base = [21, 24, 13, 22, 26, 7]
-  const total = base.reduce((a, b) => a + b, 0) + base.length + 1
-  if (width >= total) return base
-  const scale = Math.max(0.6, (width - base.length - 1) / (total - base.length - 1))
-  return base.map((w) => Math.max(6, Math.floor(w * scale)))
 }
 
 const SEVERITY_COLOUR: Record<Severity, 'red' | 'yellow' | 'cyan'> = {error: 'red', warning: 'yellow', info: 'cyan'}
@@ -108,7 +110,7 @@ export function renderReport(report: Report, Table: typeof import('cli-table3'),
 
 function verdictLine(report: Report): string {
   const proxy = report.diagnoses.find((d) => d.id.startsWith('proxy-') && d.id !== 'proxy-ok')
-  if (proxy) return `but your proxy is misconfigured: ${proxy.summary}`
+  if (proxy) return `${report.verdict === 'healthy' ? 'the target works, but ' : ''}your proxy does not (${proxy.id}: see above)`
   const reference = report.probes.find((p) => p.id === 'tls-sni')
   if (report.verdict === 'healthy') return `the reference request gets ${reference?.status}; ${report.diagnoses.filter((d) => d.severity === 'warning').length} requirement(s) your proxy must meet`
   const first = report.diagnoses.find((d) => d.severity === 'error')

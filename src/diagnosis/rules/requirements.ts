@@ -74,7 +74,7 @@ export const hostHeaderRequired: Rule = {
     if (!answered(wrongHost) || !answered(reference) || wrongHost.outcome === 'ok') return null
     if (!answersDiffer(wrongHost, reference)) return null
     return {
-      summary: `${target.host} routes on the Host header: with another Host it answers ${saw(wrongHost)} instead of ${saw(reference)}, so the proxy must send Host: ${target.host}.`,
+      summary: `${target.host} routes on the Host header: with another Host it answers ${saw(wrongHost)}, where its own name gets ${saw(reference)}, so the proxy must send Host: ${target.host}.`,
       details: [
         {probe: 'tls-sni-wrong-host', saw: saw(wrongHost)},
         {probe: 'tls-sni', saw: saw(reference)},
