@@ -2,6 +2,7 @@ import type {SecureContext} from 'node:tls'
 
 import {diagnose} from '../diagnosis/diagnose.js'
 import type {Report} from '../observations/report.js'
+import {loadHttpClient} from '../probes/http-exchange.js'
 import {runMatrix} from '../probes/run-matrix.js'
 import type {ParsedTarget} from '../target/parse-target.js'
 import type {ProbeOptions} from './probe-options.js'
@@ -13,6 +14,7 @@ export interface Tool {
 
 /** target → probes → observations → diagnosis → fixes: one report. */
 export async function probeTarget(target: ParsedTarget, options: ProbeOptions, secureContext: SecureContext, tool: Tool): Promise<Report> {
+  await loadHttpClient()
   const observedAt = new Date().toISOString()
   const path = options.path ?? target.path ?? '/'
   const viaRun = options.via

@@ -47,8 +47,19 @@ export interface ExchangeResult {
  * Sends one request over a socket that is already connected (and TLS'd when it needs to be),
  * with undici as the HTTP parser. Header size, body excerpt and time are all bounded.
  */
+let undici: Promise<typeof import('undici')> | undefined
+
+/**
+ * undici takes ~80 ms to load. Loaded lazily (start-up stays small), but before any probe's clock
+ * starts: loading it mid-matrix would block the event loop and inflate every phase timing.
+ */
+export function loadHttpClient(): Promise<typeof import('undici')> {
+  undici ??= import('undici')
+  return undici
+}
+
 export async function exchange(socket: Duplex, request: ExchangeRequest): Promise<ExchangeResult> {
-  const {Client} = await import('undici')
+  const {Client} = await loadHttpClient()
   let handedOver = false
   const client = new Client(request.origin, {
     connect: (_options, callback) => {
