@@ -233,7 +233,8 @@ test('the six probes run concurrently: a black-hole matrix costs about one timeo
   assert.equal(waited.length, 5, result.probes.map(show).join('\n'))
   const sum = waited.reduce((acc, p) => acc + p.timings.total, 0)
   assert.ok(sum >= 5 * T * 0.9, `each of the five probes waited its deadline (sum ${sum})`)
-  assert.ok(elapsed < 3 * T, `whole matrix took ${Math.round(elapsed)} ms, expected < ${3 * T} ms`)
+  // A ratio, not a time: run one after another, the wall time would be the sum of the waits.
+  assert.ok(elapsed < sum / 2, `whole matrix took ${Math.round(elapsed)} ms for ${Math.round(sum)} ms of waiting`)
 })
 
 // tcp-timeout. Connecting to a non-routable address is forbidden here (loopback only), and a
