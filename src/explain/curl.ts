@@ -17,6 +17,7 @@ const IP_NO_SNI = 'curl sends no SNI when the URL holds an IP address: use `--re
 
 export const CURL_CODES: Record<number, CurlCode> = {
   1: {name: 'CURLE_UNSUPPORTED_PROTOCOL', meaning: 'unsupported protocol (a typo in the scheme, or https:// in a curl built without TLS)', causes: ['A malformed URL scheme'], steps: () => ['Check the URL starts with https://']},
+  2: {name: 'CURLE_FAILED_INIT', meaning: 'curl failed to initialise (an internal setup error, before any connection)', causes: ['A broken libcurl install, or an option this build does not support'], steps: () => ['Run `curl -V` to check the build and its TLS library']},
   3: {name: 'CURLE_URL_MALFORMAT', meaning: 'the URL is malformed', causes: ['Unquoted special characters or a missing scheme/host'], steps: () => ['Quote the URL in the shell']},
   5: {name: 'CURLE_COULDNT_RESOLVE_PROXY', meaning: 'the proxy name (https_proxy, -x) could not be resolved', outcome: 'dns-failed', causes: ['A proxy set in the environment that does not resolve here'], steps: () => ['Check `env | grep -i proxy`; `--noproxy \'*\'` to bypass it']},
   6: {
@@ -53,6 +54,7 @@ export const CURL_CODES: Record<number, CurlCode> = {
     causes: ['An alert from the server (112 unrecognized_name, 40 handshake_failure): wrong or no SNI', 'The server closed or reset the handshake (SSL_ERROR_SYSCALL, unexpected eof)', '"wrong version number": the port does not speak TLS, or the edge refused a ClientHello without SNI', IP_NO_SNI],
     steps: (host) => [check.opensslNoSni(host), check.probe(host)],
   },
+  43: {name: 'CURLE_BAD_FUNCTION_ARGUMENT', meaning: 'a libcurl function got a bad argument (an internal error of the program using libcurl)', causes: ['A bug in the program or script calling libcurl, not a network problem'], steps: () => ['Reproduce with the curl command line to take the program out of the picture']},
   47: {name: 'CURLE_TOO_MANY_REDIRECTS', meaning: 'the redirect limit was reached', causes: ['A redirect loop (http → https → http behind a proxy)'], steps: () => ['Run with -v and without -L to see the first Location']},
   51: {
     name: 'CURLE_PEER_FAILED_VERIFICATION (before curl 7.62)',
@@ -106,6 +108,7 @@ export const CURL_CODES: Record<number, CurlCode> = {
   95: {name: 'CURLE_HTTP3', meaning: 'an HTTP/3 layer error', causes: [], steps: () => ['Retry without --http3']},
   97: {name: 'CURLE_PROXY', meaning: 'the proxy handshake failed (CONNECT to an https_proxy)', causes: ['A proxy refusing the CONNECT'], steps: () => ['Check `env | grep -i proxy`']},
   98: {name: 'CURLE_SSL_CLIENTCERT', meaning: 'the server asked for a client certificate (mutual TLS) and none was accepted', causes: ['An API Gateway custom domain with mutual TLS'], steps: () => ['Pass --cert/--key with a certificate from the truststore\'s CA']},
+  99: {name: 'CURLE_UNRECOVERABLE_POLL', meaning: 'waiting on the sockets (poll/select) failed in a way curl cannot recover from', causes: ['A local resource problem (file descriptors, memory), not the server'], steps: () => ['Check `ulimit -n` and retry']},
 }
 
 function hostFromMessage(message: string): string | null {
@@ -113,8 +116,9 @@ function hostFromMessage(message: string): string | null {
     /could not resolve host: ([^\s,]{1,260})/i,
     /failed to connect to ([^\s,]{1,260}) port/i,
     /in connection to ([^\s,]{1,260})/i,
-    /target host name '([^'\s]{1,260})'/i,
-    /host name '([^'\s]{1,260})'/i,
+    // curl < 8: "target host name 'x'"; curl 8: "target hostname 'x'" (or "target ipv4 address '1.2.3.4'").
+    /target (?:host ?name|ipv[46] address) '([^'\s]{1,260})'/i,
+    /host ?name '([^'\s]{1,260})'/i,
   ]
   for (const pattern of patterns) {
     const m = pattern.exec(message)

@@ -60,6 +60,15 @@ const SOCKET_CODES: Record<string, CodeNotes> = {
     causes: ['No route (often IPv6 on an IPv4-only host)'],
     steps: (host) => [check.probe(host)],
   },
+  EPROTO: {
+    meaning: 'a protocol error; in Node it wraps a TLS error from OpenSSL ("write EPROTO …:error:0A00010B:…:wrong version number"), whose reason says what failed',
+    causes: [
+      '"wrong version number" after it: the port does not speak TLS (http:// port, plain-HTTP server), or CloudFront refused a ClientHello without SNI',
+      '"alert … unrecognized name" / "handshake failure" after it: the peer refused the handshake, usually no or the wrong SNI',
+      'Without OpenSSL text: paste the whole message, the reason after EPROTO tells which',
+    ],
+    steps: (host) => ['In Node, pass `servername: \'<host>\'` to tls.connect (the `host` option alone never sends SNI)', check.opensslNoSni(host), check.probe(host)],
+  },
   ECONNABORTED: {meaning: 'the connection was aborted locally', causes: ['A local timeout or cancellation'], steps: (host) => [check.probe(host)]},
   EPIPE: {
     meaning: 'the peer had already closed the connection when data was written',

@@ -5,7 +5,7 @@
 import {check, haproxy} from './advice.js'
 import {sslAdvice, sslFacts} from './openssl.js'
 import {decodeTermination, implications, terminationFields} from './termination-state.js'
-import {clean, echo, hostFromUrl, isIpLiteral, safeHostFrom, unique, words} from './text.js'
+import {clean, echo, isIpLiteral, safeHostFrom, syslogFields, unique, words} from './text.js'
 import type {Explanation} from './types.js'
 
 /** ` [26/Nov/2026:05:10:01.123] `: the accept date, the anchor of every HAProxy log line. */
@@ -19,24 +19,6 @@ export interface Timer {
   value: number
   /** `+` prefix: logasap, the value is a partial one. */
   partial: boolean
-}
-
-const TIMER_NOTES: Record<string, string> = {
-  TR: 'time to receive the full request headers from the client',
-  Tq: 'time to receive the request, from the accept date (HAProxy ≤ 1.6 name; TR in 1.7+)',
-  Tw: 'time spent in queues waiting for a connection slot',
-  Tc: 'time to establish the connection to the server (for `ssl` servers, including the TLS handshake)',
-  Tr: 'server response time: until the full response headers were received',
-  Ta: 'total active time of the request, from the first byte received to the last byte sent',
-  Tt: 'total session duration, from accept to close',
-}
-
-const NEVER: Record<string, string> = {
-  TR: 'the client never sent complete request headers',
-  Tq: 'the client never sent complete request headers',
-  Tw: 'the request never reached a queue: denied, invalid, or no server available',
-  Tc: 'the connection to the server (TCP and, with `ssl`, the TLS handshake) never completed',
-  Tr: 'the server never sent complete response headers',
 }
 
 function parseTimers(token: string, names: string[]): Timer[] | null {
@@ -74,12 +56,6 @@ function anchor(line: string): Anchored | null {
   return {prefix: before.slice(0, Math.max(lastSpace, 0)).trim(), client, acceptDate: m[1], rest: line.slice(m.index + m[0].length)}
 }
 
-function syslogFields(prefix: string): Record<string, unknown> | undefined {
-  if (!prefix) return undefined
-  const process = /([A-Za-z][\w.-]{0,63})\[(\d{1,10})\]:?$/.exec(prefix)
-  return {prefix: clean(prefix, 200), ...(process ? {process: process[1], pid: Number(process[2])} : {})}
-}
-
 /** Reads `{…}` capture blocks and the quoted request from the end of an httplog line. */
 function parseTail(tail: string): {headers: string[][]; request: string | null} {
   const headers: string[][] = []
@@ -106,24 +82,29 @@ function parseRequest(raw: string): {raw: string; method?: string; uri?: string;
   return {raw: clean(raw, 1000)}
 }
 
-function hostFrom(request: {uri?: string} | null, headers: string[][], server: string): string | null {
-  const fromUri = request?.uri ? hostFromUrl(request.uri) : null
-  if (fromUri) return fromUri
-  for (const value of headers[0] ?? []) {
-    const host = safeHostFrom(value)
-    if (host && host.includes('.') && !isIpLiteral(host)) return host
-  }
+/**
+ * The host the server line talks to, when the log names it: HAProxy logs the server's *name*
+ * (`be_api/gw`), which is a host name only when the configuration used one. The Host the client
+ * sent (a `{…}` capture, an absolute URI) is the client-facing name, not the edge's: never used.
+ */
+function hostFrom(server: string): string | null {
   const fromServer = safeHostFrom(server)
   return fromServer && fromServer.includes('.') && !isIpLiteral(fromServer) ? fromServer : null
 }
 
 interface ParsedLog {
   format: 'httplog' | 'tcplog'
+  /** `option httplog clf`: the same fields in the Common Log Format order. */
+  clf: boolean
   fields: Record<string, unknown>
   timers: Timer[]
   status?: number
   termination: string
   retries: number
+  /** The rc token as logged (`+1` when redispatched). */
+  rcToken: string
+  connections: string[]
+  queues: string[]
   redispatched: boolean
   server: string
   backend: string
@@ -132,8 +113,35 @@ interface ParsedLog {
   bytes: number
 }
 
+/** What both layouts (default and CLF) give, before it is turned into fields. */
+interface RawLog {
+  format: 'httplog' | 'tcplog'
+  clf: boolean
+  prefix: string
+  client: {address: string; port: number | null}
+  acceptDate: string
+  frontend: string
+  backend: string
+  server: string
+  timers: Timer[]
+  status?: number
+  bytesToken: string
+  cookies?: {request: string; response: string}
+  termination: string
+  conns: string[]
+  queues: string[]
+  headers: {request?: string[]; response?: string[]; unsplit?: string[]}
+  request: ReturnType<typeof parseRequest> | null
+}
+
 /** Parses an httplog or tcplog line (syslog prefix optional); null when it is neither. */
 export function parseTrafficLog(line: string): ParsedLog | null {
+  const raw = parseDefaultLayout(line) ?? parseClfLayout(line)
+  return raw ? build(raw) : null
+}
+
+/** `%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r` and the tcplog one. */
+function parseDefaultLayout(line: string): RawLog | null {
   const anchored = anchor(line)
   if (!anchored) return null
   const w = words(anchored.rest.slice(0, 4096))
@@ -141,8 +149,6 @@ export function parseTrafficLog(line: string): ParsedLog | null {
   if (!frontend || !backendServer || !timersToken) return null
   const slash = backendServer.indexOf('/')
   if (slash <= 0) return null
-  const backend = backendServer.slice(0, slash)
-  const server = backendServer.slice(slash + 1)
   const timerCount = timersToken.split('/').length
   const format = timerCount === 5 ? 'httplog' : timerCount === 3 ? 'tcplog' : null
   if (!format) return null
@@ -163,8 +169,6 @@ export function parseTrafficLog(line: string): ParsedLog | null {
     cookies = {request: clean(w[i++] ?? '', 200), response: clean(w[i++] ?? '', 200)}
   }
   const termination = w[i++] ?? ''
-  const info = decodeTermination(termination)
-  if (!info || (format === 'httplog' && termination.length !== 4) || (format === 'tcplog' && termination.length !== 2)) return null
   const conns = parseCounts(w[i++], 5)
   const queues = parseCounts(w[i++], 2)
   if (!conns || !queues) return null
@@ -179,71 +183,201 @@ export function parseTrafficLog(line: string): ParsedLog | null {
     headers = tail.headers
     if (tail.request !== null) request = parseRequest(tail.request)
   }
+  return {
+    format,
+    clf: false,
+    prefix: anchored.prefix,
+    client: anchored.client,
+    acceptDate: anchored.acceptDate,
+    frontend,
+    backend: backendServer.slice(0, slash),
+    server: backendServer.slice(slash + 1),
+    timers,
+    ...(status !== undefined ? {status} : {}),
+    bytesToken,
+    ...(cookies ? {cookies} : {}),
+    termination,
+    conns,
+    queues,
+    headers: headers.length > 0 ? {request: headers[0] ?? [], ...(headers[1] ? {response: headers[1]} : {})} : {},
+    request,
+  }
+}
+
+/** ` - - [26/Nov/2026:05:45:07 +0000] `: where a CLF line's date sits. */
+const CLF_DATE = /^ - - \[(\d{1,2}\/[A-Za-z]{3}\/\d{4}:\d{2}:\d{2}:\d{2}(?:\.\d{1,6})? [+-]\d{4})\] /
+
+/** Space-separated tokens, a "…" token being one (quotes removed); null when a quote is not closed. */
+function quotedTokens(text: string, max: number): string[] | null {
+  const out: string[] = []
+  let i = 0
+  while (out.length < max) {
+    while (text[i] === ' ' || text[i] === '\t') i++
+    if (i >= text.length) break
+    if (text[i] === '"') {
+      const end = text.indexOf('"', i + 1)
+      if (end < 0) return null
+      out.push(text.slice(i + 1, end))
+      i = end + 1
+    } else {
+      let end = i
+      while (end < text.length && text[end] !== ' ' && text[end] !== '\t') end++
+      out.push(text.slice(i, end))
+      i = end
+    }
+  }
+  return out
+}
+
+/**
+ * `option httplog clf` (configuration manual §8.2.3):
+ * `%{+Q}o %{-Q}ci - - [%trg] %r %ST %B "" "" %cp %ms %ft %b %s %TR %Tw %Tc %Tr %Ta %tsc %ac %fc %bc %sc %rc %sq %bq %CC %CS %hrl %hsl`
+ * e.g. `127.0.0.1 - - [26/Nov/2026:05:45:07 +0000] "GET /prod/health HTTP/1.1" 503 217 "" "" 59144 336 "fe_main" "be_api" "gw" 0 0 -1 -1 501 SC-- 1 1 0 0 1 0 0 "" "" "api.example.com"`
+ */
+function parseClfLayout(line: string): RawLog | null {
+  const head = line.slice(0, 4096)
+  let at = head.indexOf(' - - [')
+  for (let guard = 0; at >= 0 && guard < 4; guard++) {
+    const date = CLF_DATE.exec(head.slice(at))
+    if (date?.[1]) {
+      const before = head.slice(0, at)
+      const lastSpace = Math.max(before.lastIndexOf(' '), before.lastIndexOf('\t'))
+      const address = before.slice(lastSpace + 1)
+      const t = quotedTokens(head.slice(at + date[0].length), 64)
+      if (address.length > 0 && address.length <= 100 && t && t.length >= 25) {
+        const [request, statusToken, bytesToken, , , portToken, msToken, frontend, backend, server] = t
+        const timers = parseTimers(t.slice(10, 15).join('/'), ['TR', 'Tw', 'Tc', 'Tr', 'Ta'])
+        const conns = parseCounts(t.slice(16, 21).join('/'), 5)
+        const queues = parseCounts(t.slice(21, 23).join('/'), 2)
+        if (
+          request !== undefined && SIGNED.test(statusToken ?? '') && COUNT.test(bytesToken ?? '') && /^\d{1,5}$/.test(portToken ?? '') &&
+          /^\d{1,3}$/.test(msToken ?? '') && frontend && backend && server && timers && conns && queues
+        ) {
+          return {
+            format: 'httplog',
+            clf: true,
+            prefix: before.slice(0, Math.max(lastSpace, 0)).trim(),
+            client: {address, port: Number(portToken)},
+            acceptDate: date[1],
+            frontend,
+            backend,
+            server,
+            timers,
+            status: Number(statusToken),
+            bytesToken: bytesToken ?? '0',
+            cookies: {request: clean(t[23] ?? '', 200), response: clean(t[24] ?? '', 200)},
+            termination: t[15] ?? '',
+            conns,
+            queues,
+            // %hrl and %hsl follow each other without a separator: which is which depends on the captures configured.
+            headers: t.length > 25 ? {unsplit: t.slice(25).map((value) => clean(value, 200))} : {},
+            request: request.length > 0 ? parseRequest(request) : null,
+          }
+        }
+      }
+    }
+    at = head.indexOf(' - - [', at + 1)
+  }
+  return null
+}
+
+function build(raw: RawLog): ParsedLog | null {
+  const {format, timers, conns, queues, status} = raw
+  const info = decodeTermination(raw.termination)
+  if (!info || (format === 'httplog' && raw.termination.length !== 4) || (format === 'tcplog' && raw.termination.length !== 2)) return null
   const rc = conns[4] ?? '0'
   const retries = Number(rc.replace('+', ''))
-  const host = hostFrom(request, headers, server)
+  const host = hostFrom(raw.server)
   const timerFields = Object.fromEntries(timers.map((timer) => [timer.name, timer.value]))
+  const syslog = syslogFields(raw.prefix)
+  const bytes = Number(raw.bytesToken.replace('+', ''))
+  const hasHeaders = raw.headers.request !== undefined || raw.headers.unsplit !== undefined
   const fields: Record<string, unknown> = {
     format,
-    ...(syslogFields(anchored.prefix) ? {syslog: syslogFields(anchored.prefix)} : {}),
-    client: {address: clean(anchored.client.address, 100), port: anchored.client.port},
-    acceptDate: anchored.acceptDate,
-    frontend: clean(frontend.replace(/~$/, ''), 100),
-    frontendSsl: frontend.endsWith('~'),
-    backend: clean(backend, 100),
-    server: clean(server, 100),
+    ...(raw.clf ? {layout: 'clf'} : {}),
+    ...(syslog ? {syslog} : {}),
+    client: {address: clean(raw.client.address, 100), port: raw.client.port},
+    acceptDate: raw.acceptDate,
+    frontend: clean(raw.frontend.replace(/~$/, ''), 100),
+    frontendSsl: raw.frontend.endsWith('~'),
+    backend: clean(raw.backend, 100),
+    server: clean(raw.server, 100),
     timers: timerFields,
     ...(timers.some((timer) => timer.partial) ? {logasap: true} : {}),
     ...(status !== undefined ? {status} : {}),
-    bytes: Number(bytesToken.replace('+', '')),
-    ...(cookies ? {capturedCookies: cookies} : {}),
+    bytes,
+    ...(raw.cookies ? {capturedCookies: raw.cookies} : {}),
     termination: terminationFields(info),
     connections: {ac: Number(conns[0]), fc: Number(conns[1]), bc: Number(conns[2]), sc: Number(conns[3]), rc: retries},
     redispatched: rc.startsWith('+'),
     queues: {sq: Number(queues[0]), bq: Number(queues[1])},
-    ...(headers.length > 0 ? {capturedHeaders: {request: headers[0] ?? [], ...(headers[1] ? {response: headers[1]} : {})}} : {}),
-    ...(request ? {request} : {}),
+    ...(hasHeaders ? {capturedHeaders: raw.headers} : {}),
+    ...(raw.request ? {request: raw.request} : {}),
     ...(host ? {targetHost: host} : {}),
   }
   return {
     format,
+    clf: raw.clf,
     fields,
     timers,
     ...(status !== undefined ? {status} : {}),
-    termination,
+    termination: raw.termination,
     retries,
+    rcToken: rc,
+    connections: conns,
+    queues,
     redispatched: rc.startsWith('+'),
-    server: clean(server, 100),
-    backend: clean(backend, 100),
-    frontend: clean(frontend, 100),
+    server: clean(raw.server, 100),
+    backend: clean(raw.backend, 100),
+    frontend: clean(raw.frontend, 100),
     host,
-    bytes: Number(bytesToken.replace('+', '')),
+    bytes,
   }
 }
 
-function timerLines(parsed: ParsedLog): string[] {
-  const lines: string[] = []
+const NEVER: Record<string, string> = {
+  TR: 'the client never sent complete request headers',
+  Tq: 'the client never sent complete request headers',
+  Tw: 'the request never reached a queue: denied, invalid, answered locally, or no server available',
+  Tc: 'the connection to the server (TCP and, with `ssl`, the TLS handshake) never completed',
+  Tr: 'the server never sent complete response headers',
+}
+
+/** The timers in one line, then what each -1 means unless an earlier line already said it. */
+function timerLines(parsed: ParsedLog, said: ReadonlySet<string>): string[] {
+  const names = parsed.timers.map((timer) => timer.name).join('/')
+  const values = parsed.timers.map((timer) => `${timer.partial ? '+' : ''}${timer.value}`).join('/')
+  const notes =
+    parsed.format === 'httplog'
+      ? 'receive the request / wait in queues / connect to the server (incl. the TLS handshake) / receive the response headers / total active time'
+      : 'wait in queues / connect to the server (incl. the TLS handshake) / whole session'
+  const partial = parsed.timers.some((timer) => timer.partial) ? '; a + prefix (logasap) marks a value logged before the end' : ''
+  const old = parsed.format === 'httplog' && !parsed.clf ? ' (HAProxy ≤ 1.6 logged Tq/Tw/Tc/Tr/Tt here: the first is then Tq and the last Tt)' : ''
+  const lines = [`Timers ${names} = ${values} ms: ${notes}${partial}${old}.`]
+  const value = (name: string): number | undefined => parsed.timers.find((timer) => timer.name === name)?.value
   for (const timer of parsed.timers) {
-    const note = TIMER_NOTES[timer.name] ?? ''
-    if (timer.value === -1) lines.push(`${timer.name} = -1: ${NEVER[timer.name] ?? 'that phase never completed'}.`)
-    else lines.push(`${timer.name} = ${timer.partial ? '+' : ''}${timer.value} ms: ${note}${timer.partial ? ' (logasap: logged before the end, so only a partial value)' : ''}.`)
+    if (timer.value !== -1 || said.has(timer.name)) continue
+    // A phase after one that was never reached was not reached either: say it once.
+    if (timer.name === 'Tr' && value('Tc') === -1) continue
+    if ((timer.name === 'Tc' || timer.name === 'Tr') && value('Tw') === -1 && said.has('Tw')) continue
+    lines.push(`${timer.name} = -1: ${NEVER[timer.name] ?? 'that phase was never reached'}.`)
   }
   if (parsed.format === 'httplog') {
-    lines.push('On HAProxy ≤ 1.6 the default format had Tq/Tw/Tc/Tr/Tt in this field: the first is then Tq and the last Tt.')
     const [tr, tw, tc, trr, ta] = parsed.timers.map((timer) => timer.value)
     if (ta !== undefined && ta >= 0) {
-      const parts = [tr, tw, tc, trr].filter((value): value is number => value !== undefined && value >= 0)
-      const td = ta - parts.reduce((sum, value) => sum + value, 0)
+      const parts = [tr, tw, tc, trr].filter((v): v is number => v !== undefined && v >= 0)
+      const td = ta - parts.reduce((sum, v) => sum + v, 0)
       if (td >= 0 && parts.length === 4) lines.push(`Td = Ta - (TR+Tw+Tc+Tr) = ${td} ms spent transferring data.`)
     }
   }
   return lines
 }
 
-/** What the timers, status and state together say, beyond the state alone. */
-function lineImplications(parsed: ParsedLog): {meaning: string[]; causes: string[]} {
+/** What the timers, status and state together say, beyond the state alone; `said` gets the timers explained. */
+function lineImplications(parsed: ParsedLog): {meaning: string[]; causes: string[]; said: Set<string>} {
   const meaning: string[] = []
   const causes: string[] = []
+  const said = new Set<string>()
   const timer = (name: string): number | undefined => parsed.timers.find((t) => t.name === name)?.value
   const tc = timer('Tc')
   const total = timer('Ta') ?? timer('Tt')
@@ -252,19 +386,26 @@ function lineImplications(parsed: ParsedLog): {meaning: string[]; causes: string
     meaning.push(
       `Tc = -1 with SC${parsed.status ? ` and ${parsed.status}` : ''}: the connection to the server, including the TLS handshake, never completed after ${parsed.retries} retr${parsed.retries === 1 ? 'y' : 'ies'}; HAProxy gave up after ${total ?? '?'} ms and ${parsed.format === 'httplog' ? 'answered itself' : 'closed the client connection'}.`,
     )
+    said.add('Tc')
     if (parsed.retries > 0 && total !== undefined && total >= 900 * parsed.retries) {
       meaning.push('About one second per retry: HAProxy waits up to 1 s between quick connection retries, the signature of a handshake refused at once rather than a timeout.')
     }
   }
-  if (parsed.server === '<NOSRV>') meaning.push('Server <NOSRV>: no server could be selected (all DOWN, in maintenance, or none matched).')
+  if (parsed.server === '<NOSRV>') {
+    meaning.push('Server <NOSRV>: no server could be selected (all DOWN, in maintenance, or none matched), so Tw, Tc and Tr are -1: nothing was queued or connected.')
+    said.add('Tw').add('Tc').add('Tr')
+  }
   if (parsed.redispatched) meaning.push('rc has a `+` prefix: the request was redispatched to another server after the connection failed.')
-  if (timer('Tw') === -1 && pair !== 'SC') meaning.push('Tw = -1: the request was never queued for a server (invalid, denied, or answered locally).')
-  if (timer('TR') === -1) meaning.push('TR = -1: the client never sent complete request headers.')
+  if (timer('TR') === -1) {
+    meaning.push('TR = -1: the client never sent complete request headers.')
+    said.add('TR')
+  }
   if (tc !== undefined && tc >= 0 && timer('Tr') === -1 && parsed.format === 'httplog') {
     meaning.push('The connection (and TLS handshake) completed, but no response headers came back: TLS and SNI were accepted.')
   }
   if (tc !== undefined && tc >= 2800 && tc <= 3300) causes.push('Tc close to 3000 ms usually means a lost SYN and a TCP retransmission between the proxy and the server')
-  const responseCaptures = ((parsed.fields.capturedHeaders as {response?: string[]} | undefined)?.response ?? []).join(' ')
+  const captured = parsed.fields.capturedHeaders as {response?: string[]; unsplit?: string[]} | undefined
+  const responseCaptures = [...(captured?.response ?? []), ...(captured?.unsplit ?? [])].join(' ')
   if (responseCaptures.includes('MissingAuthenticationTokenException')) {
     meaning.push('A captured response header says MissingAuthenticationTokenException: the path lacks the stage or resource (or an IAM-authorised API got no signature).')
   } else if (responseCaptures.includes('ForbiddenException')) {
@@ -277,7 +418,7 @@ function lineImplications(parsed: ParsedLog): {meaning: string[]; causes: string
   if (parsed.status === 400 && tc !== undefined && tc >= 0 && pair === '--') {
     meaning.push('The 400 came back from the server over a completed connection: with port 443 this is the edge refusing plain HTTP.')
   }
-  return {meaning, causes}
+  return {meaning, causes, said}
 }
 
 function explainTrafficLog(parsed: ParsedLog, input: string): Explanation {
@@ -289,25 +430,29 @@ function explainTrafficLog(parsed: ParsedLog, input: string): Explanation {
   const extra = lineImplications(parsed)
   const route = `${parsed.frontend} → ${parsed.backend}/${parsed.server}`
   const statusPart = parsed.status !== undefined ? `, ${parsed.status}` : ''
+  const cookie =
+    info.third && info.fourth
+      ? info.third.char === '-' && info.fourth.char === '-'
+        ? "; '--' no persistence cookie"
+        : `; '${info.third.char}' ${info.third.meaning}; '${info.fourth.char}' ${info.fourth.meaning}`
+      : ''
+  const [ac, fc, bc, sc] = parsed.connections
+  const retries = `${parsed.retries} retr${parsed.retries === 1 ? 'y' : 'ies'}${parsed.redispatched ? ', redispatched' : ''}`
   return {
     kind: 'haproxy-log',
     input: echo(input),
-    summary: `HAProxy ${parsed.format} line (${route}${statusPart}, ${parsed.termination}): ${what.summary}`,
+    summary: `HAProxy ${parsed.format}${parsed.clf ? ' (CLF)' : ''} line (${route}${statusPart}, ${parsed.termination}): ${what.summary}`,
     fields: parsed.fields,
     meaning: unique([
       ...extra.meaning,
-      ...timerLines(parsed),
-      `Termination state ${parsed.termination}: 1st '${info.first.char}' ${info.first.meaning}; 2nd '${info.second.char}' ${info.second.meaning}.`,
-      ...(info.third && info.fourth
-        ? [
-            info.third.char === '-' && info.fourth.char === '-'
-              ? "Cookie flags '--': no persistence cookie is configured."
-              : `Cookie flags '${info.third.char}${info.fourth.char}': ${info.third.meaning}; ${info.fourth.meaning}.`,
-          ]
-        : []),
-      ...(info.combination ? [`'${info.first.char}${info.second.char}': ${info.combination}.`] : []),
+      ...timerLines(parsed, extra.said),
+      info.first.char === '-' && info.second.char === '-'
+        ? `Termination state ${parsed.termination}: normal completion${cookie}.`
+        : `Termination state ${parsed.termination}: '${info.first.char}' ${info.first.meaning}; '${info.second.char}' ${info.second.meaning}${cookie}.`,
+      // The manual's note on the pair adds nothing when the implication below says more.
+      ...(info.combination && what.meaning.length === 0 ? [`'${info.first.char}${info.second.char}': ${info.combination}.`] : []),
       ...what.meaning,
-      `Connections ac/fc/bc/sc/rc: process-wide, frontend, backend, server, and ${parsed.retries} retr${parsed.retries === 1 ? 'y' : 'ies'}.`,
+      `Connections ac/fc/bc/sc/rc = ${parsed.connections.join('/')}: ${ac} in the whole process, ${fc} on the frontend, ${bc} on the backend, ${sc} on the server; ${retries}. Queues sq/bq = ${parsed.queues.join('/')}.`,
     ]),
     likelyCauses: unique([...what.likelyCauses, ...extra.causes]),
     nextSteps: unique(what.nextSteps),

@@ -5,14 +5,21 @@
 import {check, nginx} from './advice.js'
 import {alertNotes, SNI_ALERTS} from './tls-alerts.js'
 import {sslAdvice, sslFacts, verifyErrorByNumber, verifySteps, VERIFY_ERRORS, type SslFacts} from './openssl.js'
-import {clean, echo, hostFromUrl, isIpLiteral, probeCommand, safeHostFrom, unique} from './text.js'
+import {hostForUrl} from '../target/hostname.js'
+import {clean, echo, hostFromUrl, isIpLiteral, probeCommand, safeHostFrom, syslogFields, unique} from './text.js'
 import type {Explanation} from './types.js'
 
-const NGINX_T = /^nginx: \[(debug|info|notice|warn|error|crit|alert|emerg)\] /
-const HEAD = /^(\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}) \[(debug|info|notice|warn|error|crit|alert|emerg)\] (\d{1,10})#(\d{1,10}): (?:\*(\d{1,20}) )?/
+/** `nginx: [emerg] …` as `nginx -t` and a failed start print it. */
+const NGINX_T = /nginx: \[(debug|info|notice|warn|error|crit|alert|emerg)\] /
+/** `2026/11/26 05:10:01 [error] 1234#1234: *1 `: the head of an error-log line. */
+const HEAD = /(\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}) \[(debug|info|notice|warn|error|crit|alert|emerg)\] (\d{1,10})#(\d{1,10}): (?:\*(\d{1,20}) )?/
+/** How far into the line the head may start: a syslog or journald prefix, never more. */
+const MAX_PREFIX = 300
 const CONTEXT_KEYS = ['client', 'server', 'request', 'subrequest', 'upstream', 'host', 'referrer', 'login'] as const
 
 export interface NginxLine {
+  /** A syslog / journald prefix before the nginx line (`<187>Nov 26 05:10:01 host nginx:`). */
+  syslog?: Record<string, unknown>
   date?: string
   level?: string
   pid?: number
@@ -24,9 +31,15 @@ export interface NginxLine {
 
 /** Splits an nginx error-log line; the context pairs are read from the first ", client: " on. */
 export function parseNginxLine(line: string): NginxLine | null {
-  const head = HEAD.exec(line)
-  const short = head ? null : NGINX_T.exec(line)
-  const body = head ? line.slice(head[0].length) : short ? line.slice(short[0].length) : line
+  // The head may follow a syslog or journald prefix (`Nov 26 05:10:01 host nginx[1234]: 2026/11/26 …`).
+  const start = line.slice(0, MAX_PREFIX + 80)
+  const headAt = HEAD.exec(start)
+  const head = headAt && headAt.index <= MAX_PREFIX ? headAt : null
+  const shortAt = head ? null : NGINX_T.exec(start)
+  const short = shortAt && shortAt.index <= MAX_PREFIX ? shortAt : null
+  const found = head ?? short
+  const prefix = found ? line.slice(0, found.index) : ''
+  const body = found ? line.slice(found.index + found[0].length) : line
   const at = body.indexOf(', client: ')
   const message = (at >= 0 ? body.slice(0, at) : body).trim()
   const context: Record<string, string> = {}
@@ -51,7 +64,9 @@ export function parseNginxLine(line: string): NginxLine | null {
     }
   }
   if (!head && Object.keys(context).length === 0 && !/upstream|ssl_do_handshake|proxy_|resolv/i.test(message)) return null
+  const syslog = syslogFields(prefix)
   return {
+    ...(syslog ? {syslog} : {}),
     ...(head
       ? {date: head[1], level: head[2], pid: Number(head[3]), tid: Number(head[4]), ...(head[5] ? {connection: Number(head[5])} : {})}
       : short
@@ -72,19 +87,96 @@ interface Case {
   meaning: string[]
   causes: string[]
   steps: (host: string | null, upstreamIp: string | null) => string[]
+  /** What the client gets, when it is not simply "nginx answers the client 502". */
+  client?: (lower: string) => string
+  /** Meaning, causes and steps that depend on the rest of the message (the phase, the reason). */
+  more?: (lower: string, host: string | null, upstreamIp: string | null) => {meaning?: string[]; causes?: string[]; steps?: string[]}
 }
 
 const sniSteps = (host: string | null, ip: string | null): string[] => [nginx.sni(host), check.opensslNoSni(host), probeStep(host, ip)]
 
 function probeStep(host: string | null, ip: string | null): string {
   if (host && !isIpLiteral(host)) return check.probe(host)
-  if (ip) return `Run \`${probeCommand(null, `--resolve <host>:443:${ip}`)}\` (nginx logs the resolved address; give the API's name as <host>)`
+  if (ip) return `Run \`${probeCommand(null, `--resolve <host>:443:${hostForUrl(ip)}`)}\` (nginx logs the resolved address; give the API's name as <host>)`
   return check.probe(null)
 }
 
 const HANDSHAKING = 'while ssl handshaking to upstream'
+/** `connect() failed (111: …)` and, in newer nginx, `connect() to 13.32.1.1:443 failed (111: …)`. */
+const CONNECT_FAILED = /connect\(\) (?:to \S{1,300} )?failed/
+const CONNECT_TO = /connect\(\) to (\S{1,300}) failed/
+
+/** What the phase named at the end of the message ("while … upstream") says about an earlier failure. */
+function phaseOf(lower: string, host: string | null, ip: string | null): {meaning: string[]; causes: string[]; steps: string[]} {
+  if (lower.includes(HANDSHAKING)) {
+    return {
+      meaning: ['The failure behind it came during the TLS handshake with the upstream: against API Gateway or CloudFront that is most often no SNI (`proxy_ssl_server_name` is off by default).'],
+      causes: ['The TLS handshake failed: `proxy_ssl_server_name` off (no SNI), or a certificate check that failed'],
+      steps: sniSteps(host, ip).slice(0, -1),
+    }
+  }
+  if (lower.includes('while connecting to upstream')) {
+    return {
+      meaning: ['The failure behind it came while connecting (TCP): refused, unreachable or timed out.'],
+      causes: ['The TCP connection failed: nothing listening, a firewall, or a stale address of a rotating edge'],
+      steps: [nginx.resolver(host)],
+    }
+  }
+  if (lower.includes('while reading response header from upstream') || lower.includes('while sending request to upstream')) {
+    return {
+      meaning: ['The failure behind it came after the connection: the upstream closed, reset or timed out before answering.'],
+      causes: ['The upstream closed, reset or timed out before answering (plain HTTP to a TLS port, a reused idle connection, a slow integration)'],
+      steps: [],
+    }
+  }
+  return {meaning: [], causes: [], steps: []}
+}
 
 const CASES: Case[] = [
+  {
+    id: 'upstream-disabled',
+    test: (lower) => lower.includes('upstream server temporarily disabled'),
+    summary: 'nginx took this upstream server out of rotation for `fail_timeout` because of the error logged just before it: a consequence, not the cause.',
+    meaning: [
+      'After `max_fails` failures (1 by default) within `fail_timeout` (10 s by default) nginx sends no request to the server for `fail_timeout`; once every server of the group is out, it logs "no live upstreams".',
+    ],
+    causes: [],
+    client: () => 'The request goes to the next server of the group (`proxy_next_upstream`), or gets 502 when none is left.',
+    more: phaseOf,
+    steps: (host, ip) => [
+      'Explain the error logged just before this one (same *N connection number): it is the real cause',
+      'For a single-server upstream, `max_fails=0` keeps it in rotation: `server <host>:443 max_fails=0;`',
+      probeStep(host, ip),
+    ],
+  },
+  {
+    id: 'ssl-io-failed',
+    test: (lower) => lower.includes('ssl_read() failed') || lower.includes('ssl_write() failed'),
+    summary: 'The TLS connection to the upstream broke after the handshake, while data was being exchanged: TLS and SNI were accepted; the upstream (or something in between) closed or cut the connection.',
+    outcome: 'http-closed',
+    meaning: ['SSL_read() and SSL_write() only run on an established TLS connection: this is not a handshake problem.'],
+    causes: [
+      'A kept-alive upstream connection that the edge had closed while idle (`keepalive` in the upstream block with a `keepalive_timeout` longer than the edge\'s idle timeout)',
+      'The upstream or a middlebox cut the response (a reset, a crash, a timeout on its side)',
+    ],
+    client: (lower) =>
+      lower.includes('while reading upstream')
+        ? 'The response had started (nginx was reading its body): the client gets a truncated response, not a 502.'
+        : lower.includes('while reading response header from upstream') || lower.includes('while sending request to upstream')
+          ? 'No response headers had arrived: nginx answers the client 502 (or tries the next server).'
+          : 'The client gets 502 if no response had started, a truncated response otherwise.',
+    more: (lower) =>
+      lower.includes('unexpected eof')
+        ? {meaning: ['"unexpected eof while reading": the upstream closed the connection without a TLS close_notify (harmless only if the response was already complete).']}
+        : lower.includes('connection reset') || lower.includes('(104:')
+          ? {meaning: ['"Connection reset by peer": the upstream or a middlebox sent a TCP RST mid-exchange.']}
+          : {},
+    steps: (host, ip) => [
+      'nginx: with `keepalive` in the upstream block, keep `keepalive_timeout` below the edge\'s idle timeout (e.g. `keepalive_timeout 50s;`)',
+      'For idempotent requests, `proxy_next_upstream error timeout;` retries on another connection',
+      probeStep(host, ip),
+    ],
+  },
   {
     id: 'ssl-handshake-alert-sni',
     test: (lower, facts) => lower.includes('ssl_do_handshake() failed') && facts.alert !== undefined && SNI_ALERTS.has(facts.alert.number),
@@ -181,7 +273,7 @@ const CASES: Case[] = [
   },
   {
     id: 'connect-refused',
-    test: (lower) => lower.includes('connect() failed') && (lower.includes('(111:') || lower.includes('connection refused')),
+    test: (lower) => CONNECT_FAILED.test(lower) && (lower.includes('(111:') || lower.includes('connection refused')),
     summary: 'The TCP connection to the upstream was refused: nothing listens at that address and port.',
     outcome: 'tcp-refused',
     meaning: ['connect() got a RST back.'],
@@ -190,7 +282,7 @@ const CASES: Case[] = [
   },
   {
     id: 'connect-unreachable',
-    test: (lower) => lower.includes('connect() failed') && (lower.includes('(113:') || lower.includes('(101:') || lower.includes('unreachable')),
+    test: (lower) => CONNECT_FAILED.test(lower) && (lower.includes('(113:') || lower.includes('(101:') || lower.includes('unreachable')),
     summary: 'The upstream address is unreachable from this host (no route).',
     outcome: 'tcp-refused',
     meaning: ['connect() failed with host or network unreachable.'],
@@ -206,6 +298,15 @@ const CASES: Case[] = [
     meaning: ['nginx waited `proxy_connect_timeout` (60 s by default) for the connection; the client gets 504.'],
     causes: ['A security group / NACL / firewall without egress to 443', 'A stale address: CloudFront and API Gateway addresses rotate, and a literal name in proxy_pass is resolved only at start', 'A private API reached from outside its VPC endpoint'],
     steps: (host, ip) => [nginx.resolver(host), 'Check egress from the nginx host to the edge on 443', probeStep(host, ip)],
+  },
+  {
+    id: 'connect-failed',
+    test: (lower) => CONNECT_FAILED.test(lower),
+    summary: 'The TCP connection to the upstream failed.',
+    outcome: 'tcp-refused',
+    meaning: ['connect() failed for another reason than refused, unreachable or timed out: the errno in parentheses says which (99: no free local port, 13: permission denied…).'],
+    causes: ['Local port exhaustion under load (99: Cannot assign requested address): enable `keepalive` to the upstream', 'A local policy (SELinux, a firewall) refusing the connection (13: Permission denied)'],
+    steps: (host, ip) => ['nginx: keepalive 32; in the upstream block, with `proxy_http_version 1.1; proxy_set_header Connection "";`', probeStep(host, ip)],
   },
   {
     id: 'read-timeout',
@@ -264,16 +365,18 @@ const CASES: Case[] = [
   },
 ]
 
-function hostsFrom(parsed: NginxLine): {host: string | null; upstreamIp: string | null} {
+function hostsFrom(parsed: NginxLine): {host: string | null; upstreamIp: string | null; connectAddress: string | null} {
   const message = parsed.message
+  const connectTo = CONNECT_TO.exec(message)?.[1] ?? null
+  const connectHost = safeHostFrom(connectTo)
   const quoted = /(?:does not match|host not found in upstream|upstream) "([^"\s]{1,300})"/.exec(message)
   const resolved = /^([A-Za-z0-9.-]{1,253}) could not be resolved/.exec(message)
   const fromMessage = safeHostFrom(quoted?.[1]?.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '')) ?? safeHostFrom(resolved?.[1])
   const upstream = parsed.context.upstream ? hostFromUrl(parsed.context.upstream) : null
-  const upstreamIp = upstream && isIpLiteral(upstream) ? upstream : null
+  const upstreamIp = upstream && isIpLiteral(upstream) ? upstream : connectHost && isIpLiteral(connectHost) ? connectHost : null
   // An upstream group name (`proxy_pass https://apigw`) is no host name: keep only dotted names.
   const host = fromMessage ?? (upstream && !isIpLiteral(upstream) && upstream.includes('.') ? upstream : null)
-  return {host, upstreamIp}
+  return {host, upstreamIp, connectAddress: connectTo ? clean(connectTo, 300) : null}
 }
 
 function verifyDetails(message: string): {number: number; text: string; node: string} | null {
@@ -296,12 +399,13 @@ export function match(text: string): Explanation | null {
   const facts = sslFacts(parsed.message)
   const found = CASES.find((c) => c.test(lower, facts))
   if (!found) return null
-  const {host, upstreamIp} = hostsFrom(parsed)
+  const {host, upstreamIp, connectAddress} = hostsFrom(parsed)
   const advice = sslAdvice(facts, host)
   const verify = verifyDetails(parsed.message)
-  const meaning = [...found.meaning]
-  const causes = [...found.causes]
-  const steps = found.steps(host, upstreamIp)
+  const more = found.more?.(lower, host, upstreamIp) ?? {}
+  const meaning = [...found.meaning, ...(more.meaning ?? [])]
+  const causes = [...found.causes, ...(more.causes ?? [])]
+  const steps = [...found.steps(host, upstreamIp).slice(0, 1), ...(more.steps ?? []), ...found.steps(host, upstreamIp).slice(1)]
   if (facts.alert) {
     const notes = alertNotes(facts.alert.number, host)
     meaning.unshift(`The upstream sent TLS alert ${facts.alert.number} ${notes.name}: ${notes.meaning}.`)
@@ -327,9 +431,15 @@ export function match(text: string): Explanation | null {
     causes.unshift('`proxy_pass http://…:443`: plain HTTP to a TLS port — use https://')
   }
   const starting = parsed.level === 'emerg' || / in \/\S{1,300}:\d{1,6}$/.test(parsed.message)
+  const status = found.clientStatus ?? 502
   const clientLine = starting
     ? 'Logged while loading the configuration: nginx refuses to start or reload until it is fixed.'
-    : `nginx answers the client ${found.clientStatus ?? 502}.`
+    : found.client
+      ? found.client(lower)
+      : // Said once: some explanations already name the status the client gets.
+        meaning.some((line) => line.includes(String(status)) && /client|answers/.test(line))
+        ? null
+        : `nginx answers the client ${status}.`
   if (upstreamIp && !host) meaning.push(`The upstream is logged by address (${upstreamIp}): nginx shows the resolved address, not the name it should send as SNI.`)
   const contextFields = Object.fromEntries(Object.entries(parsed.context).map(([key, value]) => [key, clean(value, 1000)]))
   return {
@@ -337,6 +447,7 @@ export function match(text: string): Explanation | null {
     input: echo(input),
     summary: found.summary,
     fields: {
+      ...(parsed.syslog ? {syslog: parsed.syslog} : {}),
       ...(parsed.date ? {date: parsed.date} : {}),
       ...(parsed.level ? {level: parsed.level} : {}),
       ...(parsed.pid !== undefined ? {pid: parsed.pid, tid: parsed.tid} : {}),
@@ -350,8 +461,9 @@ export function match(text: string): Explanation | null {
       ...(found.outcome ? {outcome: found.outcome} : {}),
       ...(host ? {targetHost: host} : {}),
       ...(upstreamIp ? {upstreamAddress: upstreamIp} : {}),
+      ...(connectAddress ? {connectAddress} : {}),
     },
-    meaning: unique([...meaning, ...(found.outcome ? [`A probe reports this as outcome \`${found.outcome}\`.`] : []), clientLine]),
+    meaning: unique([...meaning, ...(found.outcome ? [`A probe reports this as outcome \`${found.outcome}\`.`] : []), ...(clientLine ? [clientLine] : [])]),
     likelyCauses: unique(causes),
     nextSteps: unique(steps),
   }

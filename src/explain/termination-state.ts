@@ -162,7 +162,8 @@ export function implications(info: TerminationInfo, ctx: TerminationContext = {}
     return {
       summary: `The server refused or cut the connection while HAProxy was connecting${retries}; for a server with \`ssl\` this includes the TLS handshake${status ? `, so HAProxy answered ${status} itself` : ''}.`,
       meaning: [
-        'HAProxy never got a usable connection to the server: a TCP RST/ICMP, or, with `ssl` on the server line, a TLS handshake that failed.',
+        // A log line with Tc = -1 already says this, with its numbers.
+        ...(ctx.tc === -1 ? [] : ['HAProxy never got a usable connection to the server: a TCP RST/ICMP, or, with `ssl` on the server line, a TLS handshake that failed.']),
         'The log alone cannot tell a missing SNI from a failed certificate check: a probe can.',
       ],
       likelyCauses: [

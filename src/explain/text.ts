@@ -108,3 +108,33 @@ export function words(text: string): string[] {
 export function unique(lines: string[]): string[] {
   return [...new Set(lines)]
 }
+
+/**
+ * What a syslog or journald prefix before a log message says: RFC 3164 / BSD
+ * (`<134>Nov 26 05:10:01 host haproxy[1234]:`, `Nov 26 05:10:01 host nginx:`) or RFC 5424
+ * (`<134>1 2026-11-26T05:10:01.533465+00:00 host haproxy 1234 - -`). Undefined for an empty prefix.
+ */
+export function syslogFields(prefix: string): Record<string, unknown> | undefined {
+  const text = prefix.trim().slice(0, 512)
+  if (!text) return undefined
+  const out: Record<string, unknown> = {prefix: clean(text, 200)}
+  const rfc5424 = /^(?:<(\d{1,3})>)?1 (\S{1,64}) (\S{1,255}) (\S{1,48}) (\S{1,128}) (\S{1,32})(?: (.{0,300}))?$/.exec(text)
+  if (rfc5424) {
+    const [, priority, timestamp, hostname, app, procid, msgid] = rfc5424
+    if (priority !== undefined) out.priority = Number(priority)
+    if (timestamp && timestamp !== '-') out.timestamp = clean(timestamp, 64)
+    if (hostname && hostname !== '-') out.hostname = clean(hostname, 255)
+    if (app && app !== '-') out.process = clean(app, 48)
+    if (procid && /^\d{1,10}$/.test(procid)) out.pid = Number(procid)
+    if (msgid && msgid !== '-') out.msgid = clean(msgid, 32)
+    return out
+  }
+  const priority = /^<(\d{1,3})>/.exec(text)
+  if (priority?.[1]) out.priority = Number(priority[1])
+  const process = /(?:^|[\s>])([A-Za-z][\w./-]{0,63})(?:\[(\d{1,10})\])?:$/.exec(text)
+  if (process?.[1]) {
+    out.process = process[1]
+    if (process[2]) out.pid = Number(process[2])
+  }
+  return out
+}

@@ -28,3 +28,6 @@ export interface Explanation {
 
 /** Every explainer module exports one of these: pure, never throws on any input. */
 export type Matcher = (text: string) => Explanation | null
+
+/** Distinct problems explained for a paste of several lines, at most (`explainPaste`, the CLI). */
+export const MAX_PROBLEMS = 10

@@ -138,12 +138,70 @@ describe('apigw-doctor explain', () => {
     assert.match(r.stdout, /\\x1b/)
   })
 
-  test('no text: usage error, exit 2 (JSON error under --json)', async () => {
+  test('no text: one line of usage error, exit 2 (JSON error under --json)', async () => {
+    const NOTHING = 'nothing to explain: give a termination state, a log line, an error or an alert (or - to read stdin)'
     const r = await run([])
     assert.equal(r.code, 2)
+    assert.equal(r.stderr, `apigw-doctor: ${NOTHING}\n`)
     const json = await run(['--json'])
     assert.equal(json.code, 2)
-    assert.equal(JSON.parse(json.stdout).error.code, 'usage')
+    assert.deepEqual(JSON.parse(json.stdout).error, {code: 'usage', message: NOTHING})
+  })
+
+  test('an unknown --flag is refused (exit 2), not explained as text; after -- it is text', async () => {
+    const r = await run(['--bogus', 'SC--'])
+    assert.equal(r.code, 2)
+    assert.match(r.stderr, /unknown flag --bogus/)
+    assert.equal(r.stdout, '')
+    const json = await run(['--json', '--bogus', 'SC--'])
+    assert.equal(json.code, 2)
+    assert.match(JSON.parse(json.stdout).error.message, /unknown flag --bogus/)
+    const literal = await run(['--', '--bogus'])
+    assert.equal(literal.code, 1)
+    assert.match(literal.stdout, /Not recognised: --bogus/)
+  })
+
+  test('a bare number that is a curl code and an obsolete alert: curl first, the alert named', async () => {
+    const r = await run(['60'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout.split('\n')[0] ?? '', /curl 60/)
+    assert.match(r.stdout, /Also TLS alert 60 export_restriction/)
+    const json = JSON.parse((await run(['60', '--json'])).stdout)
+    assert.equal(json.kind, 'curl')
+    assert.equal(json.fields.alternatives[0].kind, 'tls-alert')
+  })
+
+  test('several lines on stdin: each distinct problem, an array under --json', async () => {
+    const ok = HAPROXY_503.replace('0/0/-1/-1/3015 503', '0/0/5/20/30 200').replace('SC--', '----').replace('1/1/0/0/3', '1/1/1/1/0')
+    const paste = [ok, HAPROXY_503, ok, HAPROXY_503, ok, NGINX_112, ''].join('\n')
+    const human = await runWithStdin(['-'], paste)
+    assert.equal(human.code, 0, human.stderr)
+    assert.match(human.stdout, /^6 lines, 6 recognised, 2 distinct problems:/)
+    assert.match(human.stdout, /── 1\/2: line 2 \(and 1 more line like it\) ──/)
+    assert.match(human.stdout, /── 2\/2: line 6 ──/)
+    assert.doesNotMatch(human.stdout, /successful/)
+    const json = await runWithStdin(['-', '--json'], paste)
+    assert.equal(json.code, 0, json.stderr)
+    const list = JSON.parse(json.stdout)
+    assert.ok(Array.isArray(list))
+    assert.deepEqual(
+      list.map((e: {kind: string; fields: {lineNumber: number; occurrences: number}}) => [e.kind, e.fields.lineNumber, e.fields.occurrences]),
+      [
+        ['haproxy-log', 2, 2],
+        ['nginx-error', 6, 1],
+      ],
+    )
+    const nothing = await runWithStdin(['-', '--json'], 'hello\nworld\n')
+    assert.equal(nothing.code, 1)
+    assert.equal(JSON.parse(nothing.stdout).recognised, false)
+  })
+
+  test('--help: a blank line before "Exit status", pipe examples written as commands', async () => {
+    const r = await run(['--help'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /\n\n {2}Exit status: 0 recognised/)
+    assert.match(r.stdout, /\$ tail -n 50 \/var\/log\/haproxy\.log \| apigw-doctor explain -\n/)
+    assert.doesNotMatch(r.stdout, /^ {2}tail /m, 'a pipe example without its $ prompt')
   })
 
   test('"-" reads stdin', async () => {
@@ -157,6 +215,10 @@ describe('apigw-doctor explain', () => {
   test('a huge stdin is bounded', async () => {
     const r = await runWithStdin(['-', '--json'], `${HAPROXY_503}\n${'x'.repeat(2 * 1024 * 1024)}`)
     assert.equal(r.code, 0, r.stderr)
-    assert.equal(JSON.parse(r.stdout).kind, 'haproxy-log')
+    // two lines in: an array, with the one recognised line
+    const json = JSON.parse(r.stdout)
+    assert.ok(Array.isArray(json), r.stdout.slice(0, 200))
+    assert.equal(json.length, 1)
+    assert.equal(json[0].kind, 'haproxy-log')
   })
 })

@@ -175,6 +175,41 @@ describe('explain on log lines captured from real HAProxy and nginx', { timeout:
     )
   })
 
+  it('HAProxy `option httplog clf`, ssl verify none without sni: the CLF SC-- line; the whole log on stdin gives an array', async (t) => {
+    needEdge()
+    await withHaproxy(
+      t,
+      'no-sni-clf',
+      `backend be_gw\n    server gw ${upstream()} ssl verify none\n`,
+      async (haproxy) => {
+        const answer = await httpGet('127.0.0.1', haproxy.port, '/prod/health', { headers: { host: 'localhost' } })
+        assert.equal(answer.status, 503, answer.body)
+        const line = await haproxy.waitForLog(/"GET \/prod\/health HTTP\/1\.1" 503 /, 8000)
+        assert.match(line, / - - \[\d{2}\/\w{3}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\] /, `not a CLF line: ${line}`)
+        const e = await explainLine(t, line.trim())
+        assert.equal(e.kind, 'haproxy-log')
+        assert.equal(e.fields?.format, 'httplog')
+        assert.equal(e.fields?.layout, 'clf')
+        assert.equal(e.fields?.status, 503)
+        assert.equal(e.fields?.termination?.code, 'SC--')
+        assert.equal(e.fields?.backend, 'be_gw')
+        assert.equal(e.fields?.server, 'gw')
+        assert.equal(e.fields?.timers?.Tc, -1, JSON.stringify(e.fields?.timers))
+        assert.equal(e.fields?.connections?.rc, 1)
+        assertStep(e, 'sni str(')
+
+        // everything HAProxy wrote, as `… | apigw-doctor explain - --json` would get it
+        const all = haproxy.output().join('\n')
+        const piped = await runCli(['explain', '-', '--json'], { input: all, timeoutMs: 20_000 })
+        assert.equal(piped.code, 0, `${piped.stdout}\n${piped.stderr}`)
+        const list = piped.json as Explanation[]
+        assert.ok(Array.isArray(list), `several lines in: an array\n${piped.stdout}`)
+        assert.ok(list.some((x) => x.fields?.termination?.code === 'SC--' && x.fields?.layout === 'clf'), JSON.stringify(list.map((x) => x.summary)))
+      },
+      { timeoutConnect: '1s', retries: 1, defaults: ['option httplog clf'] },
+    )
+  })
+
   it('HAProxy, sni str(api.test) without a Host rewrite: the ---- 403 line; next step: rewrite Host', async (t) => {
     needEdge()
     await withHaproxy(t, 'no-host-rewrite', `backend be_gw\n    server gw ${upstream()} ssl verify none sni str(${edge.hostname})\n`, async (haproxy) => {

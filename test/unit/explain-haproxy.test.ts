@@ -121,7 +121,9 @@ describe('httplog', () => {
     assert.ok(e)
     assert.equal(e.kind, 'haproxy-log')
     assert.ok(e.meaning.some((line) => /Tc = -1/.test(line) && /TLS handshake/.test(line) && /3 retries/.test(line)), e.meaning.join('\n'))
-    assert.ok(e.meaning.some((line) => line.startsWith('Tr = -1')))
+    // said once, not once per layer (the implication, the timer, the state)
+    assert.equal(e.meaning.filter((line) => line.includes('Tc = -1')).length, 1, e.meaning.join('\n'))
+    assert.ok(e.meaning.some((line) => line.startsWith('Timers TR/Tw/Tc/Tr/Ta = 0/0/-1/-1/3015 ms')), e.meaning.join('\n'))
     assert.ok(e.nextSteps.some((line) => line.includes('sni str(')))
     assert.ok(e.nextSteps.some((line) => line.includes('apigw-doctor probe')))
   })
@@ -143,7 +145,8 @@ describe('httplog', () => {
     assert.deepEqual(f.timers, {TR: 10, Tw: 0, Tc: 30, Tr: 69, Ta: 109})
     assert.deepEqual(f.capturedHeaders, {request: ['1wt.eu'], response: ['']})
     assert.equal(f.request.uri, '/index.html')
-    assert.equal(f.targetHost, '1wt.eu')
+    // {1wt.eu} is the Host the client sent, not the server's name (srv1)
+    assert.equal(f.targetHost, undefined)
     assert.ok(e.meaning.some((line) => line.includes('Tq')))
     assert.match(e.summary, /successful/)
   })
@@ -158,11 +161,13 @@ describe('httplog', () => {
     assert.equal(f.frontendSsl, true)
     assert.deepEqual(f.capturedHeaders.request, ['abc123.execute-api.eu-west-1.amazonaws.com', 'Mozilla/5.0 (X11; Linux)'])
     assert.deepEqual(f.capturedHeaders.response, ['ForbiddenException'])
-    assert.equal(f.targetHost, 'abc123.execute-api.eu-west-1.amazonaws.com')
+    // the captured Host is the client-facing name: the server is `gw`, so the fixes keep <host>
+    assert.equal(f.targetHost, undefined)
     assert.match(e.summary, /403/)
     assert.ok(e.meaning.some((line) => line.includes('ForbiddenException')))
-    assert.ok(e.nextSteps.includes('HAProxy: http-request set-header Host abc123.execute-api.eu-west-1.amazonaws.com'))
-    assert.ok(e.nextSteps.some((line) => line.includes('apigw-doctor probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health')))
+    assert.ok(e.nextSteps.includes('HAProxy: http-request set-header Host <host>'), e.nextSteps.join('\n'))
+    assert.ok(e.nextSteps.some((line) => line.includes('apigw-doctor probe <host> --path /prod/health')))
+    for (const step of e.nextSteps) assert.ok(!step.includes('abc123'), step)
   })
 
   test('400 over a completed connection: plain HTTP to the TLS port', () => {
@@ -179,13 +184,13 @@ describe('httplog', () => {
     assert.ok(e.nextSteps.some((line) => line.includes('check-sni')))
   })
 
-  test('absolute URI gives the host; logasap and redispatch are noticed', () => {
+  test('an absolute URI is the client-facing name, not the target; logasap and redispatch are noticed', () => {
     const e = matchLog(
       '10.0.0.1:1234 [26/Nov/2026:05:10:01.555] fe be/gw 1/0/5/20/+30 200 +1200 - - ---- 1/1/1/1/+1 0/0 "GET https://api.example.com/prod/x HTTP/2.0"',
     )
     assert.ok(e)
     const f = e.fields as Record<string, any>
-    assert.equal(f.targetHost, 'api.example.com')
+    assert.equal(f.targetHost, undefined)
     assert.equal(f.logasap, true)
     assert.equal(f.redispatched, true)
     assert.equal(f.connections.rc, 1)
@@ -202,6 +207,88 @@ describe('httplog', () => {
     assert.ok(e)
     assert.match(e.summary, /client/i)
     assert.deepEqual((e.fields as Record<string, any>).request, {raw: '<BADREQ>'})
+  })
+})
+
+describe('log layouts, prefixes and the target host', () => {
+  // captured from HAProxy 2.6.12 with `option httplog clf`, a server that refuses, `retries 1`, `capture request header Host len 64`
+  const CLF =
+    '127.0.0.1 - - [26/Nov/2026:05:45:07 +0000] "GET /prod/health HTTP/1.1" 503 217 "" "" 59144 336 "fe_main" "be_api" "gw" 0 0 -1 -1 501 SC-- 1 1 0 0 1 0 0 "" "" "api.example.com" '
+
+  test('option httplog clf', () => {
+    const e = matchLog(CLF)
+    assert.ok(e, 'recognised')
+    assert.equal(e.kind, 'haproxy-log')
+    const f = e.fields as Record<string, any>
+    assert.equal(f.format, 'httplog')
+    assert.equal(f.layout, 'clf')
+    assert.deepEqual(f.client, {address: '127.0.0.1', port: 59144})
+    assert.equal(f.acceptDate, '26/Nov/2026:05:45:07 +0000')
+    assert.equal(f.frontend, 'fe_main')
+    assert.equal(f.backend, 'be_api')
+    assert.equal(f.server, 'gw')
+    assert.deepEqual(f.timers, {TR: 0, Tw: 0, Tc: -1, Tr: -1, Ta: 501})
+    assert.equal(f.status, 503)
+    assert.equal(f.bytes, 217)
+    assert.equal(f.termination.code, 'SC--')
+    assert.deepEqual(f.connections, {ac: 1, fc: 1, bc: 0, sc: 0, rc: 1})
+    assert.deepEqual(f.queues, {sq: 0, bq: 0})
+    assert.deepEqual(f.capturedHeaders, {unsplit: ['api.example.com']})
+    assert.deepEqual(f.request, {raw: 'GET /prod/health HTTP/1.1', method: 'GET', uri: '/prod/health', version: 'HTTP/1.1'})
+    assert.equal(f.targetHost, undefined)
+    assert.match(e.summary, /CLF/)
+    assert.ok(e.nextSteps.some((step) => step.includes('sni str(<host>)')))
+
+    const prefixed = matchLog(`Nov 26 05:45:07 host haproxy[4242]: ${CLF.trim()}`)
+    assert.deepEqual((prefixed?.fields as Record<string, any>).syslog, {prefix: 'Nov 26 05:45:07 host haproxy[4242]:', process: 'haproxy', pid: 4242})
+    const forbidden = matchLog(CLF.replace('503 217', '403 310').replace('-1 -1 501 SC--', '12 40 52 ----').replace('"api.example.com" ', '"api.example.com" "ForbiddenException"'))
+    assert.ok(forbidden?.meaning.some((m) => m.includes('ForbiddenException')), forbidden?.meaning.join('\n'))
+    assert.equal(matchLog('127.0.0.1 - - [26/Nov/2026:05:45:07 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0"'), null, 'an Apache/nginx access line is no HAProxy line')
+  })
+
+  test('RFC 5424 prefix: process and pid', () => {
+    // captured from HAProxy 2.6.12 with `log stdout format rfc5424 local0`
+    const e = matchLog(
+      '<134>1 2026-11-26T05:46:02.533465+00:00 - haproxy 9337 - - 127.0.0.1:43306 [26/Nov/2026:05:46:02.031] fe_main be_api/gw 0/0/-1/-1/503 503 217 - - SC-- 1/1/0/0/1 0/0 {api.example.com} "GET /prod/health HTTP/1.1"',
+    )
+    assert.ok(e)
+    assert.deepEqual((e.fields as Record<string, any>).syslog, {
+      prefix: '<134>1 2026-11-26T05:46:02.533465+00:00 - haproxy 9337 - -',
+      priority: 134,
+      timestamp: '2026-11-26T05:46:02.533465+00:00',
+      process: 'haproxy',
+      pid: 9337,
+    })
+    const withHost = parseTrafficLog(
+      '<134>1 2026-11-26T05:46:02Z lb1 haproxy 77 - - 127.0.0.1:43306 [26/Nov/2026:05:46:02.031] fe_main be_api/gw 0/0/-1/-1/503 503 217 - - SC-- 1/1/0/0/1 0/0 "GET / HTTP/1.1"',
+    )
+    assert.equal((withHost?.fields.syslog as Record<string, unknown>).hostname, 'lb1')
+  })
+
+  test('the target is the server name when it is a host name; the client Host capture is never used', () => {
+    const byName = matchLog(
+      '10.0.0.9:41000 [26/Nov/2026:05:10:01.555] fe_main be_api/abc123.execute-api.eu-west-1.amazonaws.com 0/0/-1/-1/3015 503 217 - - SC-- 1/1/0/0/3 0/0 {www.example.org} "GET /prod/health HTTP/1.1"',
+    )
+    assert.ok(byName)
+    assert.equal((byName.fields as Record<string, any>).targetHost, 'abc123.execute-api.eu-west-1.amazonaws.com')
+    assert.ok(byName.nextSteps.some((step) => step.includes('sni str(abc123.execute-api.eu-west-1.amazonaws.com)')))
+    assert.ok(!byName.nextSteps.some((step) => step.includes('www.example.org')), byName.nextSteps.join('\n'))
+    const byLabel = matchLog('10.0.0.9:41000 [26/Nov/2026:05:10:01.555] fe_main be_api/gw 0/0/-1/-1/3015 503 217 - - SC-- 1/1/0/0/3 0/0 {www.example.org} "GET /prod/health HTTP/1.1"')
+    assert.equal((byLabel?.fields as Record<string, any>).targetHost, undefined)
+    assert.ok(byLabel?.nextSteps.some((step) => step.includes('sni str(<host>)')))
+    assert.ok(!byLabel?.nextSteps.some((step) => step.includes('www.example.org')))
+  })
+
+  test('the README line: a short explanation with the real connection counts, nothing said twice', () => {
+    const e = matchLog('10.0.0.5:50412 [26/Nov/2026:05:10:01.123] fe_main be_api/gw 0/0/-1/-1/3015 503 217 - - SC-- 1/1/0/0/3 0/0 "GET /prod/health HTTP/1.1"')
+    assert.ok(e)
+    assert.ok(e.meaning.length <= 7, `${e.meaning.length} lines:\n${e.meaning.join('\n')}`)
+    assert.equal(e.meaning.filter((m) => m.includes('Tc = -1')).length, 1)
+    assert.ok(e.meaning.some((m) => m.startsWith('Connections ac/fc/bc/sc/rc = 1/1/0/0/3') && m.includes('3 retries')), e.meaning.join('\n'))
+    assert.ok(!e.meaning.some((m) => m.startsWith('HAProxy never got a usable connection')), 'the Tc = -1 line already says it')
+    assert.ok(e.meaning.some((m) => m.includes('cannot tell a missing SNI')))
+    const normal = matchLog('10.0.0.9:41000 [26/Nov/2026:05:10:01.555] fe_main be_api/gw 0/0/0/0/0 400 180 - - ---- 1/1/0/0/0 0/0 "GET /prod/health HTTP/1.1"')
+    assert.ok(normal?.meaning.some((m) => m === 'Termination state ----: normal completion; \'--\' no persistence cookie.'), normal?.meaning.join('\n'))
   })
 })
 

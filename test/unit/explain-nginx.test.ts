@@ -153,6 +153,99 @@ describe('nginx upstream errors', () => {
     assert.equal((e.fields as Record<string, any>).date, undefined)
   })
 
+  test('connect() to <address> failed (nginx ≥ 1.25 wording), IPv6 and IPv4, with and without the line head', () => {
+    const v6 = match(
+      `2026/11/26 05:10:01 [error] 1234#1234: *1 connect() to [2001:db8::1]:443 failed (101: Network is unreachable) while connecting to upstream${ctx('https://[2001:db8::1]:443/')}`,
+    )
+    assert.ok(v6, 'recognised')
+    const f6 = v6.fields as Record<string, any>
+    assert.equal(f6.case, 'connect-unreachable')
+    assert.equal(f6.date, '2026/11/26 05:10:01')
+    assert.equal(f6.level, 'error')
+    assert.equal(f6.connectAddress, '[2001:db8::1]:443')
+    assert.equal(f6.upstreamAddress, '2001:db8::1')
+    // an IPv6 address goes into --resolve in brackets, as the probe parses it
+    assert.ok(v6.nextSteps.some((step) => step.includes('--resolve <host>:443:[2001:db8::1]')), v6.nextSteps.join('\n'))
+
+    const v4 = match('connect() to 13.32.1.1:443 failed (111: Connection refused) while connecting to upstream')
+    assert.ok(v4)
+    assert.equal(v4.kind, 'nginx-error')
+    const f4 = v4.fields as Record<string, any>
+    assert.equal(f4.case, 'connect-refused')
+    assert.equal(f4.outcome, 'tcp-refused')
+    assert.equal(f4.upstreamAddress, '13.32.1.1')
+    assert.ok(v4.nextSteps.some((step) => step.includes('--resolve <host>:443:13.32.1.1')))
+
+    // the older wording still works, and another errno still gets the nginx reading
+    assert.equal((match(line('connect() failed (111: Connection refused) while connecting to upstream'))?.fields as Record<string, any>).case, 'connect-refused')
+    assert.equal((match(line('connect() to 10.0.0.1:443 failed (99: Cannot assign requested address) while connecting to upstream'))?.fields as Record<string, any>).case, 'connect-failed')
+  })
+
+  test('"upstream server temporarily disabled" is a consequence of the error before it, not a handshake failure', () => {
+    for (const [phase, expect] of [
+      ['while SSL handshaking to upstream', /TLS handshake/],
+      ['while connecting to upstream', /while connecting/],
+    ] as const) {
+      const e = match(`2026/11/26 05:10:01 [warn] 1234#1234: *1 upstream server temporarily disabled ${phase}${ctx('https://127.0.0.2:443/')}`)
+      assert.ok(e, phase)
+      const f = e.fields as Record<string, any>
+      assert.equal(f.case, 'upstream-disabled', phase)
+      assert.equal(f.level, 'warn')
+      assert.equal(f.outcome, undefined, 'no probe outcome: nothing failed on this line itself')
+      assert.match(e.summary, /consequence/)
+      assert.doesNotMatch(e.summary, /handshake/i)
+      assert.ok(e.meaning.some((m) => expect.test(m)), e.meaning.join('\n'))
+      assert.ok(e.meaning.some((m) => m.includes('fail_timeout')))
+      assert.match(e.nextSteps[0] ?? '', /error logged just before/)
+    }
+  })
+
+  test('SSL_read() failed (unexpected eof) while reading upstream: a mid-response close, not a handshake failure', () => {
+    const e = match(line('SSL_read() failed (SSL: error:0A000126:SSL routines::unexpected eof while reading) while reading upstream'))
+    assert.ok(e)
+    const f = e.fields as Record<string, any>
+    assert.equal(f.case, 'ssl-io-failed')
+    assert.equal(f.outcome, 'http-closed')
+    assert.match(e.summary, /after the handshake/)
+    assert.ok(e.meaning.some((m) => m.includes('truncated')), e.meaning.join('\n'))
+    assert.ok(!e.meaning.some((m) => m.includes('answers the client 502')), 'the response had started: no 502')
+    assert.ok(!e.nextSteps.some((step) => step.includes('proxy_ssl_server_name')), e.nextSteps.join('\n'))
+    assert.ok(e.nextSteps.some((step) => step.includes('keepalive_timeout')))
+    const header = match(line('SSL_read() failed (SSL: error:0A000126:SSL routines::unexpected eof while reading) while reading response header from upstream'))
+    assert.ok(header?.meaning.some((m) => m.includes('502')))
+  })
+
+  test('a syslog or journald prefix keeps the date, level and pid', () => {
+    // captured: nginx 1.22 with `error_log syslog:server=127.0.0.1:15514 error;`
+    const syslog = match(
+      '<187>Nov 26 05:46:10 vm nginx: 2026/11/26 05:46:10 [error] 9896#9896: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: , request: "GET /a HTTP/1.1", upstream: "http://127.0.0.1:18499/a", host: "127.0.0.1:18490"',
+    )
+    assert.ok(syslog)
+    const f = syslog.fields as Record<string, any>
+    assert.equal(f.date, '2026/11/26 05:46:10')
+    assert.equal(f.level, 'error')
+    assert.equal(f.pid, 9896)
+    assert.equal(f.connection, 1)
+    assert.deepEqual(f.syslog, {prefix: '<187>Nov 26 05:46:10 vm nginx:', priority: 187, process: 'nginx'})
+    assert.equal(f.upstream, 'http://127.0.0.1:18499/a')
+
+    const journald = parseNginxLine(`Nov 26 05:10:01 host nginx[1234]: ${ALERT_112}`)
+    assert.equal(journald?.date, '2026/11/26 05:10:01')
+    assert.equal(journald?.level, 'error')
+    assert.equal(journald?.syslog?.pid, 1234)
+    assert.equal(journald?.syslog?.process, 'nginx')
+
+    const emerg = match('Nov 26 05:10:01 host nginx[1]: nginx: [emerg] host not found in upstream "x.example" in /etc/nginx/nginx.conf:20')
+    assert.equal((emerg?.fields as Record<string, any>).level, 'emerg')
+  })
+
+  test('"nginx answers the client 502" is said once', () => {
+    const e = match(ALERT_112)
+    assert.ok(e)
+    assert.equal(e.meaning.filter((m) => /\b502\b/.test(m)).length, 1, e.meaning.join('\n'))
+    assert.equal(new Set(e.meaning).size, e.meaning.length)
+  })
+
   test('not nginx', () => {
     assert.equal(match('hello world'), null)
     assert.equal(match('2026/11/26 05:10:01 [notice] 1#1: start worker processes'), null)

@@ -5,7 +5,8 @@ import {CURL_CODES, match as matchCurl} from '../../src/explain/curl.js'
 import {knownCodes, match as matchCode} from '../../src/explain/error-codes.js'
 import {decodeErrorCode, nodeCodeForReason, sslFacts} from '../../src/explain/openssl.js'
 import {match as matchOutcome, matchStatus} from '../../src/explain/outcomes.js'
-import {alertName, alertNumber, match as matchAlert, TLS_ALERTS} from '../../src/explain/tls-alerts.js'
+import {alertName, alertNotes, alertNumber, match as matchAlert, TLS_ALERTS} from '../../src/explain/tls-alerts.js'
+import {explain} from '../../src/explain/index.js'
 
 describe('TLS alerts', () => {
   test('the full RFC 8446 / 5246 table', () => {
@@ -122,7 +123,85 @@ describe('curl', () => {
   })
 })
 
+describe('a bare number: TLS alert or curl exit code', () => {
+  const alternatives = (text: string): {kind: string; summary: string; ask: string}[] | undefined => (explain(text)?.fields as Record<string, any> | undefined)?.alternatives
+
+  test('35, 51, 52, 56, 60 are curl first (60 is also the obsolete alert export_restriction, 51 decrypt_error)', () => {
+    for (const n of ['35', '51', '52', '56', '60']) {
+      const e = explain(n)
+      assert.equal(e?.kind, 'curl', n)
+      assert.equal((e?.fields as Record<string, any>).exitCode, Number(n))
+    }
+    for (const n of ['51', '60']) {
+      const e = explain(n)!
+      assert.deepEqual(alternatives(n)?.map((alt) => [alt.kind, alt.ask]), [['tls-alert', `alert ${n}`]], n)
+      assert.match(e.meaning[0] ?? '', new RegExp(`^Also TLS alert ${n} `))
+      assert.match(e.meaning[0] ?? '', new RegExp(`apigw-doctor explain alert ${n}`))
+    }
+    for (const n of ['35', '52', '56']) assert.equal(alternatives(n), undefined, n)
+  })
+
+  test('an alert that matters here stays an alert, and names the curl reading', () => {
+    for (const n of ['43', '47', '80', '90']) {
+      const e = explain(n)!
+      assert.equal(e.kind, 'tls-alert', n)
+      assert.deepEqual(alternatives(n)?.map((alt) => [alt.kind, alt.ask]), [['curl', `curl ${n}`]], n)
+      assert.match(e.meaning[0] ?? '', new RegExp(`^Also curl exit code ${n} `))
+    }
+    assert.equal(explain('112')?.kind, 'tls-alert')
+    assert.equal(alternatives('112'), undefined)
+    // either reading on request
+    assert.equal(explain('alert 60')?.kind, 'tls-alert')
+    assert.equal(explain('curl 43')?.kind, 'curl')
+  })
+
+  test('every number that is both reads one way and names the other', () => {
+    const both = Object.keys(TLS_ALERTS).map(Number).filter((n) => CURL_CODES[n] !== undefined)
+    assert.deepEqual(both, [22, 43, 47, 51, 60, 80, 90])
+    for (const n of both) {
+      const e = explain(String(n))!
+      const alts = alternatives(String(n))
+      assert.equal(alts?.length, 1, String(n))
+      assert.notEqual(alts?.[0]?.kind, e.kind)
+      // an obsolete alert never wins over curl
+      if (alertNotes(n).legacy) assert.equal(e.kind, 'curl', String(n))
+    }
+  })
+})
+
+describe('curl 8 wording, more exit codes', () => {
+  test('"target hostname" (curl 8) and "target host name" (older) give the host', () => {
+    for (const wording of ['target hostname', 'target host name']) {
+      const e = matchCurl(`curl: (60) SSL: no alternative certificate subject name matches ${wording} 'api.example.com'`)
+      assert.equal((e?.fields as Record<string, any>).targetHost, 'api.example.com', wording)
+      assert.ok(e?.nextSteps.some((step) => step.includes('-servername api.example.com')), wording)
+    }
+    const ip = matchCurl("curl: (60) SSL: no alternative certificate subject name matches target ipv4 address '13.32.1.1'")
+    assert.equal((ip?.fields as Record<string, any>).targetHost, '13.32.1.1')
+    assert.ok(ip?.likelyCauses.some((cause) => cause.includes('IP address')))
+  })
+
+  test('exit codes 2, 43 and 99', () => {
+    for (const [code, name] of [[2, 'CURLE_FAILED_INIT'], [43, 'CURLE_BAD_FUNCTION_ARGUMENT'], [99, 'CURLE_UNRECOVERABLE_POLL']] as const) {
+      assert.equal(CURL_CODES[code]?.name, name)
+      assert.equal((matchCurl(`curl: (${code}) something`)?.fields as Record<string, any>).name, name)
+    }
+    assert.equal(explain('2')?.kind, 'curl')
+    assert.equal(explain('99')?.kind, 'curl')
+  })
+})
+
 describe('error codes', () => {
+  test('EPROTO, bare and with its OpenSSL reason', () => {
+    const bare = matchCode('EPROTO')
+    assert.ok(bare)
+    assert.equal((bare.fields as Record<string, any>).code, 'EPROTO')
+    assert.ok(bare.likelyCauses.some((cause) => cause.includes('wrong version number')))
+    const full = matchCode('Error: write EPROTO 40E7F1B7E27F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number')
+    assert.equal((full?.fields as Record<string, any>).outcome, 'tls-malformed')
+    assert.equal(explain('EPROTO')?.kind, 'error-code')
+  })
+
   test('every Node code of the brief is known', () => {
     for (const code of ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID']) {
       assert.ok(knownCodes().includes(code), code)

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
-import {alertName, explain, explainLines, TLS_ALERTS} from '../../src/explain/index.js'
+import {render, textAfterFlags, wrap} from '../../src/commands/explain.js'
+import {painter} from '../../src/cli/colour.js'
+import {alertName, explain, explainLines, explainPaste, MAX_PROBLEMS, problemLevel, TLS_ALERTS} from '../../src/explain/index.js'
 import {escapeControls, MAX_INPUT, safeHostFrom} from '../../src/explain/text.js'
 import {DIAGNOSIS_IDS} from '../../src/diagnosis/types.js'
 
@@ -100,6 +102,26 @@ describe('pasted text', () => {
     assert.equal(e.input, HAPROXY_503)
   })
 
+  test('double quotes (and typographic ones) around a word are removed; quotes inside a line are left alone', () => {
+    assert.equal(explain('"SC--"')?.kind, 'haproxy-termination-state')
+    assert.equal(explain('\u201cSC--\u201d')?.kind, 'haproxy-termination-state')
+    assert.equal(explain('"curl: (52) Empty reply from server"')?.kind, 'curl')
+    assert.equal(explain(`"${HAPROXY_503.slice(HAPROXY_503.indexOf('127.0.0.1:'))}`)?.kind, 'haproxy-log')
+  })
+
+  test('several lines: the most telling one, not the first 200', () => {
+    const ok = HAPROXY_503.replace('0/0/-1/-1/3015 503', '0/0/5/20/30 200').replace('SC--', '----').replace('1/1/0/0/3', '1/1/1/1/0')
+    const e = explain(`${ok}\n${ok}\n${HAPROXY_503}\n${ok}`)
+    assert.ok(e)
+    assert.equal((e.fields as Record<string, any>).status, 503)
+    assert.equal((e.fields as Record<string, any>).lineNumber, 3)
+    assert.equal((e.fields as Record<string, any>).linesInInput, 4)
+    // nothing failed: the first recognised line
+    assert.equal((explain(`${ok}\n${ok}`)?.fields as Record<string, any>).lineNumber, 1)
+    // a single line is explained as before, without line fields
+    assert.equal((explain(HAPROXY_503)?.fields as Record<string, any>).lineNumber, undefined)
+  })
+
   test('curl -v output ending in the error line', () => {
     const e = explain('*   Trying 1.2.3.4:443...\n* Connected to 1.2.3.4 (1.2.3.4) port 443\ncurl: (35) OpenSSL/3.0.13: error:0A000410:SSL routines::sslv3 alert handshake failure')
     assert.equal(e?.kind, 'curl')
@@ -111,6 +133,59 @@ describe('pasted text', () => {
       all.map((e) => e.kind),
       ['haproxy-log', 'nginx-error'],
     )
+  })
+
+  test('explainPaste(): each distinct problem once, in order, with its first line and count', () => {
+    const ok = HAPROXY_503.replace('0/0/-1/-1/3015 503', '0/0/5/20/30 200').replace('SC--', '----').replace('1/1/0/0/3', '1/1/1/1/0')
+    const forbidden = ok.replace(' 200 ', ' 403 ')
+    const report = explainPaste([ok, HAPROXY_503, ok, 'noise', HAPROXY_503.replace('50412', '50413'), forbidden, ok].join('\n'))
+    assert.equal(report.lines, 7)
+    assert.equal(report.recognised, 6)
+    assert.equal(report.problems, 2)
+    assert.deepEqual(
+      report.explanations.map((e) => [(e.fields as Record<string, any>).status, (e.fields as Record<string, any>).lineNumber, (e.fields as Record<string, any>).occurrences]),
+      [
+        [503, 2, 2],
+        [403, 6, 1],
+      ],
+    )
+    // nothing failed: the first recognised line alone
+    const calm = explainPaste(`${ok}\n${ok}`)
+    assert.equal(calm.problems, 0)
+    assert.equal(calm.explanations.length, 1)
+    assert.equal(problemLevel(calm.explanations[0]!), 0)
+    // nothing recognised
+    assert.deepEqual(explainPaste('hello\nworld').explanations, [])
+    // a stack trace: the code is found in the whole text
+    assert.equal(explainPaste('Error: boom\n    at TLSSocket.onConnectEnd (node:_tls_wrap:1727:19) ERR_SSL_WRONG_VERSION_NUMBER').explanations[0]?.kind, 'error-code')
+  })
+
+  test('explainPaste(): nginx lines captured from nginx 1.22 (two servers refused, each then disabled)', () => {
+    const tail = ', client: 127.0.0.1, server: , request: "GET /b HTTP/1.1", upstream: "https://[::1]:18499/b", host: "127.0.0.1:18490"'
+    const paste = [
+      `2026/11/26 05:46:16 [error] 10092#10092: *1 connect() failed (111: Connection refused) while connecting to upstream${tail}`,
+      `2026/11/26 05:46:16 [warn] 10092#10092: *1 upstream server temporarily disabled while connecting to upstream${tail}`,
+      `2026/11/26 05:46:16 [error] 10092#10092: *1 connect() failed (111: Connection refused) while connecting to upstream${tail.replace('[::1]', '127.0.0.1')}`,
+      `2026/11/26 05:46:16 [warn] 10092#10092: *1 upstream server temporarily disabled while connecting to upstream${tail.replace('[::1]', '127.0.0.1')}`,
+    ].join('\n')
+    const report = explainPaste(paste)
+    assert.deepEqual(
+      report.explanations.map((e) => [(e.fields as Record<string, any>).case, (e.fields as Record<string, any>).occurrences]),
+      [
+        ['connect-refused', 2],
+        ['upstream-disabled', 2],
+      ],
+    )
+    // the single pick is the error, not the warning that follows it
+    assert.equal((explain(paste.split('\n').reverse().join('\n'))?.fields as Record<string, any>).case, 'connect-refused')
+  })
+
+  test(`explainPaste(): at most ${MAX_PROBLEMS} problems, the count says how many there were`, () => {
+    const lines = Array.from({length: 14}, (_, i) => HAPROXY_503.replace('be_api/gw', `be_api/gw${i}`))
+    const report = explainPaste(lines.join('\n'))
+    assert.equal(report.problems, 14)
+    assert.equal(report.explanations.length, MAX_PROBLEMS)
+    assert.equal((report.explanations[9]?.fields as Record<string, any>).server, 'gw9')
   })
 
   test('unknown text is not recognised', () => {
@@ -191,6 +266,15 @@ describe('hostile input', () => {
     assert.equal(safeHostFrom('x"}'), null)
   })
 
+  test('a 64 KiB log excerpt of many lines is answered quickly', () => {
+    const many = Array.from({length: 2000}, (_, i) => (i % 3 === 0 ? HAPROXY_503 : i % 3 === 1 ? NGINX_112 : 'Server a/b, '.repeat(8))).join('\n')
+    const started = performance.now()
+    const report = explainPaste(many)
+    explain(many)
+    assert.ok(report.explanations.length >= 1)
+    assert.ok(performance.now() - started < 3000, `took ${performance.now() - started} ms`)
+  })
+
   test('non-string input does not throw', () => {
     assert.equal(explain(undefined as unknown as string), null)
     assert.equal(explain(42 as unknown as string), null)
@@ -199,4 +283,31 @@ describe('hostile input', () => {
 
 test('every diagnosis id of the catalogue is explained', () => {
   for (const id of DIAGNOSIS_IDS) assert.ok(explain(id), id)
+})
+
+describe('human output and arguments (src/commands/explain.ts)', () => {
+  test('wrapped bullet lines are indented under their text; code spans stay whole', () => {
+    const lines = wrap('HAProxy: add `sni str(api.example.com)` to the server line so that the edge sees the name it serves', 40, '  - ', '    ')
+    assert.ok(lines.length > 1)
+    assert.ok(lines[0]!.startsWith('  - '))
+    for (const line of lines.slice(1)) assert.match(line, /^ {4}\S/)
+    for (const line of lines) assert.ok(line.length <= 40, line)
+    assert.ok(lines.some((line) => line.includes('`sni str(api.example.com)`')), lines.join('\n'))
+    const out = render(explain(HAPROXY_503)!, painter(false), 60)
+    for (const line of out.split('\n')) {
+      assert.ok(line.length <= 60 || !line.includes(' ', 6), line)
+      assert.ok(!/^\S/.test(line) || /^(?:\[|What it means|Likely causes|Next steps)/.test(line), `an unindented continuation: ${line}`)
+    }
+    // no width: one line per item, as before
+    assert.ok(render(explain(HAPROXY_503)!, painter(false)).split('\n').some((line) => line.length > 200))
+  })
+
+  test('unknown --flags are refused; dashes-only words and text after -- are text', () => {
+    assert.throws(() => textAfterFlags(['--bogus', 'SC--']), /unknown flag --bogus/)
+    assert.throws(() => textAfterFlags(['SC--', '--jsn']), /unknown flag --jsn/)
+    assert.deepEqual(textAfterFlags(['----', '400']), ['--', '----', '400'])
+    assert.deepEqual(textAfterFlags(['--json', '----']), ['--json', '--', '----'])
+    assert.deepEqual(textAfterFlags(['--', '--bogus']), ['--', '--bogus'])
+    assert.deepEqual(textAfterFlags(['0/0/-1/-1/3015', '-']), ['--', '0/0/-1/-1/3015', '-'])
+  })
 })
