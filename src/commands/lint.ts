@@ -10,7 +10,9 @@ export default class Lint extends BaseCommand {
 
   static override description = [
     "Finds, with line numbers and the corrected lines, the mistakes that make a proxy fail in front of API Gateway, CloudFront or any strict-SNI, Host-routed HTTPS origin: plain HTTP to port 443 (400), TLS without SNI (HAProxy 503 SC--, nginx 502), the client's Host forwarded (403), unverified certificates, names resolved only once, and HAProxy ACL typos that stop it from starting.",
-    "The kind (haproxy or nginx) is read from the content unless --kind is given. With --check, the proxy's own check (haproxy -c / nginx -t) also runs when it is installed. Included files are not followed.",
+    "The kind (haproxy or nginx) is read from the content unless --kind is given. Included files are not followed. Give - to read the configuration from stdin (without --check).",
+    "With --check, the proxy's own check (haproxy -c / nginx -t) also runs when it is installed, and its errors and warnings are added (a problem lint already reports is not counted twice). The proxy then resolves the host names in the configuration (DNS queries from this machine), and nginx -t runs with a scratch prefix, pid and error log so that it writes nothing under /var/log or /run; permission or name-resolution failures are reported as 'could not complete' (info), not as errors.",
+    'Each fix says how it applies: "replace line N with:" (the directive at that line) or "add:" (next to it, in the same section or block); in --json, fixAction is "replace" or "insert".',
     'Exit status: 0 no error found, 1 an error-level finding, 2 the file cannot be read or linted.',
   ].join('\n\n')
 
@@ -19,15 +21,19 @@ export default class Lint extends BaseCommand {
     '<%= config.bin %> lint /etc/nginx/nginx.conf --check',
     '<%= config.bin %> lint haproxy.cfg --proxy-version 2.4 --json',
     '<%= config.bin %> lint site.conf --kind nginx',
+    'cat haproxy.cfg | <%= config.bin %> lint -',
   ]
 
   static override args = {
-    file: Args.string({description: 'HAProxy or nginx configuration file', required: true}),
+    file: Args.string({description: 'HAProxy or nginx configuration file (- reads stdin)', required: true}),
   }
 
   static override flags = {
     kind: Flags.string({description: 'configuration kind (read from the content when not given)', options: ['haproxy', 'nginx']}),
-    check: Flags.boolean({description: 'also run haproxy -c / nginx -t when installed and report its verdict', default: false}),
+    check: Flags.boolean({
+      description: "also run haproxy -c / nginx -t when installed and report its errors and warnings (the proxy resolves the config's host names: DNS queries)",
+      default: false,
+    }),
     'proxy-version': Flags.string({description: 'proxy version the fixes follow, e.g. 2.4 or 3.3 (HAProxy: @system-ca needs 2.6, sni-auto comes with 3.3)'}),
   }
 

@@ -65,12 +65,22 @@ export interface HaproxyConfig {
   continuations: Array<{line: number; endLine: number; text: string}>
   /** Number of physical lines in the text. */
   lineCount: number
+  /** What HAProxy refuses to parse (an unmatched quote), with the line. */
+  problems: Array<{line: number; message: string}>
 }
+
+const MAX_PROBLEMS = 100
 
 const ESCAPES: Record<string, string> = {' ': ' ', '#': '#', '\\': '\\', "'": "'", '"': '"', r: '\r', n: '\n', t: '\t'}
 
 /** Splits one logical line into words the way HAProxy's parse_line does (minus env expansion). */
 export function splitHaproxyWords(text: string): HaproxyWord[] {
+  return splitHaproxyLine(text).words
+}
+
+/** The words, and where a quote was opened and never closed (HAProxy: "unmatched quote at position N"). */
+export function splitHaproxyLine(text: string): {words: HaproxyWord[]; openQuote: number | null} {
+  let openQuote: number | null = null
   const words: HaproxyWord[] = []
   let value = ''
   let start = -1
@@ -111,12 +121,14 @@ export function splitHaproxyWords(text: string): HaproxyWord[] {
     }
     if (ch === "'" && !dquote) {
       squote = !squote
+      openQuote = squote ? i : null
       quoted = true
       i++
       continue
     }
     if (ch === '"' && !squote) {
       dquote = !dquote
+      openQuote = dquote ? i : null
       quoted = true
       i++
       continue
@@ -125,7 +137,7 @@ export function splitHaproxyWords(text: string): HaproxyWord[] {
     i++
   }
   flush(Math.min(i, text.length))
-  return words
+  return {words, openQuote}
 }
 
 /** Odd number of trailing backslashes: the line asks to be continued. */
@@ -156,7 +168,7 @@ export function parseHaproxy(source: string): HaproxyConfig {
   const text = source.startsWith('\uFEFF') ? source.slice(1) : source
   const physical = text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line))
   const lineCount = text.endsWith('\n') ? physical.length - 1 : physical.length
-  const config: HaproxyConfig = {preamble: [], sections: [], continuations: [], lineCount}
+  const config: HaproxyConfig = {preamble: [], sections: [], continuations: [], lineCount, problems: []}
   let current: HaproxySection | null = null
 
   for (let index = 0; index < physical.length; index++) {
@@ -174,7 +186,10 @@ export function parseHaproxy(source: string): HaproxyConfig {
     if (endIndex !== index) config.continuations.push({line, endLine: endIndex + 1, text: logical})
     index = endIndex
 
-    const words = splitHaproxyWords(logical)
+    const {words, openQuote} = splitHaproxyLine(logical)
+    if (openQuote !== null && config.problems.length < MAX_PROBLEMS) {
+      config.problems.push({line, message: `unmatched quote at position ${openQuote + 1}: HAProxy does not let a quoted string run past the end of the line`})
+    }
     if (words.length === 0) continue
     const directive: HaproxyDirective = {line, endLine: endIndex + 1, words, text: logical}
     const first = (words[0] as HaproxyWord).value

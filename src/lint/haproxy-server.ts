@@ -117,6 +117,10 @@ export interface ServerSettings {
   resolvers: string | null
   noSniAuto: boolean
   caFile: string | null
+  /** `ca-file` as written (quotes kept), to put back in a corrected line. */
+  caFileRaw: string | null
+  /** Line of the directive that turned ssl on (server or default-server). */
+  sslLine: number | null
   initAddr: string | null
   /** Line of the directive that set `verify none` (server, default-server or global). */
   verifyLine: number | null
@@ -134,6 +138,8 @@ export const EMPTY_SETTINGS: ServerSettings = {
   resolvers: null,
   noSniAuto: false,
   caFile: null,
+  caFileRaw: null,
+  sslLine: null,
   initAddr: null,
   verifyLine: null,
 }
@@ -145,10 +151,12 @@ export function applyOptions(base: ServerSettings, options: ServerOption[], line
     switch (option.key) {
       case 'ssl': {
         next.ssl = true
+        next.sslLine = line
         break
       }
       case 'no-ssl': {
         next.ssl = false
+        next.sslLine = null
         break
       }
       case 'verify': {
@@ -202,6 +210,7 @@ export function applyOptions(base: ServerSettings, options: ServerOption[], line
       }
       case 'ca-file': {
         next.caFile = arg
+        next.caFileRaw = option.arg?.raw ?? null
         break
       }
       case 'init-addr': {
@@ -260,9 +269,19 @@ const REPLACED = new Set(['ssl', 'no-ssl', 'verify', 'ca-file', 'sni', 'check-sn
  * The server line with the generator's TLS part (ssl, verify, ca-file, sni, and check-sni when
  * it checks), keeping every other option as written: `check inter 2s weight 10` stays.
  */
-export function rebuildServerLine(server: ServerLine, ctx: FixContext, opts: {check: boolean; extra?: string[]; drop?: string[]}): string {
+export function rebuildServerLine(server: ServerLine, ctx: FixContext, opts: {check: boolean; extra?: string[]; drop?: string[]; caFileRaw?: string | null}): string {
   const nameRaw = server.head[1]?.raw ?? 'gw'
   let line = haproxyServerLine(ctx, {name: nameRaw, check: opts.check})
+  // A CA path the generator cannot take (spaces, quotes) is kept exactly as the user wrote it.
+  const keptCa = keepableCaFile(opts.caFileRaw ?? null)
+  if (keptCa) {
+    const words = line.split(' ')
+    const at = words.indexOf('ca-file')
+    if (at >= 0 && at + 1 < words.length) {
+      words[at + 1] = keptCa
+      line = words.join(' ')
+    }
+  }
   if (server.template) {
     // The generator writes `server <name> ...`; a template keeps its prefix and count.
     line = line.replace(/^server \S+/, server.head.map((word) => word.raw).join(' '))
@@ -271,6 +290,17 @@ export function rebuildServerLine(server: ServerLine, ctx: FixContext, opts: {ch
   if (opts.check) drop.add('check')
   const kept = server.options.filter((option) => !drop.has(option.key)).flatMap((option) => option.words.map((word) => word.raw))
   return [line, ...kept, ...(opts.extra ?? [])].join(' ')
+}
+
+/**
+ * A `ca-file` word as the user wrote it that can go back into a corrected line unchanged: a plain
+ * path, or one quoted path without variables, escapes or control characters.
+ */
+export function keepableCaFile(raw: string | null): string | null {
+  if (!raw) return null
+  if (/^(?:@system-ca|[\w./@+-]+)$/.test(raw)) return raw
+  if (/^"[^"\\$\u0000-\u001F\u007F]+"$/.test(raw) || /^'[^'\\\u0000-\u001F\u007F]+'$/.test(raw)) return raw
+  return null
 }
 
 /** A CA file path that can be put back in a snippet as it is. */

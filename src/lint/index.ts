@@ -31,7 +31,13 @@ export function lintText(text: string, options: LintOptions): LintResult & {line
 /** Attaches the file, keeps line numbers in range, sorts by line (then severity, then id). */
 function finish(file: string, findings: RawFinding[], lineCount: number): Finding[] {
   return findings
-    .map((finding) => ({file, ...finding, line: Math.min(Math.max(1, finding.line), Math.max(1, lineCount))}))
+    .map((finding) => ({
+      file,
+      ...finding,
+      line: Math.min(Math.max(1, finding.line), Math.max(1, lineCount)),
+      // A fix says how it applies; no fix, no action.
+      fixAction: finding.fix === null ? null : (finding.fixAction ?? 'replace'),
+    }))
     .sort((a, b) => a.line - b.line || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id))
 }
 
@@ -43,13 +49,20 @@ export interface LintFileOptions {
   checkTimeoutMs?: number
 }
 
-/** Reads and lints a file; UsageError (exit 2) for a missing, unreadable, binary or huge file. */
+/**
+ * Reads and lints a file (`-`: stdin); UsageError (exit 2) for a missing, unreadable, binary or
+ * huge file, and for --check on stdin.
+ */
 export async function lintFile(file: string, options: LintFileOptions = {}): Promise<LintResult> {
+  if (file === '-' && options.check) {
+    throw new UsageError('--check needs a file: haproxy -c / nginx -t read the configuration from a path (and resolve its relative paths from there); save it to a file, or drop --check to lint stdin', 'bad-file')
+  }
   const config = await readConfigFile(file)
-  const {lineCount, ...result} = lintText(config.text, {file, kind: options.kind, proxyVersion: options.proxyVersion})
-  if (!options.check) return result
-  const outcome = await runConfigCheck(result.kind, config.absolute, lineCount, {timeoutMs: options.checkTimeoutMs})
-  const findings = finish(file, [...result.findings, ...outcome.findings], lineCount)
+  const shownAs = config.file
+  const {lineCount, ...result} = lintText(config.text, {file: shownAs, kind: options.kind, proxyVersion: options.proxyVersion})
+  if (!options.check || config.absolute === null) return result
+  const outcome = await runConfigCheck(result.kind, config.absolute, lineCount, {timeoutMs: options.checkTimeoutMs, text: config.text, lintFindings: result.findings})
+  const findings = finish(shownAs, [...result.findings, ...outcome.findings], lineCount)
   return outcome.available ? {...result, findings, checked: outcome.checked} : {...result, findings}
 }
 

@@ -19,11 +19,48 @@ export interface NginxDirective {
 export interface NginxConfig {
   directives: NginxDirective[]
   lineCount: number
-  /** Problems the reader recovered from (an unexpected `}`, an unclosed block...). */
-  problems: Array<{line: number; message: string}>
+  /**
+   * Problems the reader recovered from (an unexpected `}`, an unclosed block...); `fix` is the
+   * corrected line when it is certain (a one-line directive that only lacks its `;`).
+   */
+  problems: Array<{line: number; message: string; fix?: string}>
 }
 
 const MAX_DEPTH = 200
+
+/**
+ * Directives that never appear as an argument of another: one of them, unquoted, at the start of a
+ * new line while a directive is still open means the previous line lacks its `;` (nginx then reads
+ * both as one directive and fails with "invalid number of arguments" or worse).
+ */
+const LINE_START_DIRECTIVES = new Set([
+  'proxy_pass',
+  'proxy_set_header',
+  'proxy_ssl_server_name',
+  'proxy_ssl_name',
+  'proxy_ssl_verify',
+  'proxy_ssl_verify_depth',
+  'proxy_ssl_trusted_certificate',
+  'proxy_http_version',
+  'proxy_read_timeout',
+  'proxy_connect_timeout',
+  'proxy_send_timeout',
+  'proxy_redirect',
+  'proxy_buffering',
+  'listen',
+  'server_name',
+  'location',
+  'resolver',
+  'add_header',
+  'access_log',
+  'error_log',
+  'try_files',
+  'client_max_body_size',
+  'ssl_certificate',
+  'ssl_certificate_key',
+  'upstream',
+  'keepalive',
+])
 const MAX_PROBLEMS = 100
 
 type Token =
@@ -151,7 +188,6 @@ function unescapeWord(raw: string): string {
 export function parseNginx(source: string): NginxConfig {
   const text = source.startsWith('\uFEFF') ? source.slice(1) : source
   const problems: NginxConfig['problems'] = []
-  const tokens = tokenize(text, problems)
   const root: NginxDirective[] = []
   interface Frame {
     directive: NginxDirective | null
@@ -185,9 +221,23 @@ export function parseNginx(source: string): NginxConfig {
     return directive
   }
 
+  let previousLine = 0
   for (const token of tokenize(text, problems)) {
+    const firstOnLine = token.line !== previousLine
+    previousLine = token.line
     switch (token.type) {
       case 'word': {
+        const head = pending[0]
+        const last = pending.at(-1)
+        if (head && last && firstOnLine && token.raw === token.value && LINE_START_DIRECTIVES.has(token.value) && token.line > last.line) {
+          // Only a plain one-line directive is put back (never a template placeholder or a control character).
+          const oneLine = pending.every((word) => word.line === head.line && !/\$\{|\{\{|%\[|[\u0000-\u001F]/.test(word.raw))
+          const fix = oneLine ? `${pending.map((word) => word.raw).join(' ')};` : undefined
+          if (problems.length < MAX_PROBLEMS) {
+            problems.push({line: last.line, message: `"${head.value.slice(0, 60)}" directive is not terminated by ";" (the next line starts with ${token.value})`, ...(fix ? {fix} : {})})
+          }
+          make(null)
+        }
         pending.push(token)
         break
       }
@@ -210,7 +260,7 @@ export function parseNginx(source: string): NginxConfig {
       }
       case 'close': {
         if (pending.length > 0) {
-          problem(token.line, 'directive not terminated by ";"')
+          problem((pending.at(-1) as {line: number}).line, `"${(pending[0] as {value: string}).value.slice(0, 60)}" directive is not terminated by ";"`)
           make(null)
         }
         if (braces.length === 0) {
@@ -222,11 +272,13 @@ export function parseNginx(source: string): NginxConfig {
       }
     }
   }
+  // An unterminated string swallows the rest of the file: the end-of-file problems are its echo.
+  const swallowed = problems.some((candidate) => candidate.message.startsWith('unterminated'))
   if (pending.length > 0) {
-    problem(pending[0]?.line ?? 1, 'unexpected end of file, expecting ";" or "}"')
+    if (!swallowed) problem(pending[0]?.line ?? 1, 'unexpected end of file, expecting ";" or "}"')
     make(null)
   }
-  if (braces.length > 0) problem(top().directive?.line ?? 1, 'unexpected end of file, expecting "}"')
+  if (braces.length > 0 && !swallowed) problem(top().directive?.line ?? 1, 'unexpected end of file, expecting "}"')
   const lineCount = text.split('\n').length - (text.endsWith('\n') ? 1 : 0)
   return {directives: root, lineCount: Math.max(1, lineCount), problems}
 }

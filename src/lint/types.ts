@@ -22,8 +22,23 @@ export const FINDING_IDS = [
   'config-include-not-followed',
   'config-check-failed',
   'config-check-unavailable',
+  'haproxy-ssl-without-ca-file',
+  'haproxy-httpchk-without-host',
+  'haproxy-http-rules-in-tcp-mode',
+  'haproxy-backend-mode-mismatch',
+  'haproxy-host-sni-mismatch',
+  'haproxy-ssl-to-plain-port',
+  'config-parse-error',
+  'config-check-warning',
 ] as const
 export type FindingId = (typeof FINDING_IDS)[number]
+
+/**
+ * How `fix` is applied: `replace` the directive at `line` (all of its physical lines) with it, or
+ * `insert` it into the same section / block as the directive at `line` (right after that line).
+ */
+export const FIX_ACTIONS = ['replace', 'insert'] as const
+export type FixAction = (typeof FIX_ACTIONS)[number]
 
 export interface Finding {
   file: string
@@ -34,11 +49,13 @@ export interface Finding {
   /** One or two sentences: what is wrong and what the edge or proxy does about it. */
   message: string
   /**
-   * The corrected line(s), ready to paste in place of the one at `line` (several lines joined
-   * with \n). null when no safe snippet can be written (templated or hostile host name) or when
+   * The corrected line(s), ready to paste (several lines joined with \n): in place of the
+   * directive at `line`, or next to it, as `fixAction` says. null when no safe snippet can be written (templated or hostile host name) or when
    * the finding has nothing to paste (info).
    */
   fix: string | null
+  /** How `fix` applies to `line`; null exactly when `fix` is null. */
+  fixAction: FixAction | null
 }
 
 export interface ConfigCheck {

@@ -2,7 +2,7 @@
 // and the --json shape.
 import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
@@ -19,12 +19,13 @@ interface Run {
   stderr: string
 }
 
-function lint(args: string[]): Promise<Run> {
+function lint(args: string[], input?: string): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, 'lint', ...args], {cwd: fixtures, env: ENV, timeout: 30_000, maxBuffer: 8 * 1024 * 1024}, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [bin, 'lint', ...args], {cwd: fixtures, env: ENV, timeout: 30_000, maxBuffer: 8 * 1024 * 1024}, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
       resolve({code, stdout, stderr})
     })
+    child.stdin?.end(input ?? '')
   })
 }
 
@@ -35,6 +36,7 @@ interface JsonFinding {
   id: string
   message: string
   fix: string | null
+  fixAction: 'replace' | 'insert' | null
 }
 interface JsonResult {
   file: string
@@ -49,12 +51,15 @@ function assertShape(result: JsonResult, file: string, kind: string): void {
   assert.equal(result.kind, kind)
   let previous = 0
   for (const finding of result.findings) {
-    assert.deepEqual(Object.keys(finding).sort(), ['file', 'fix', 'id', 'line', 'message', 'severity'])
+    assert.deepEqual(Object.keys(finding).sort(), ['file', 'fix', 'fixAction', 'id', 'line', 'message', 'severity'])
     assert.equal(finding.file, file)
     assert.ok(finding.line >= previous)
     previous = finding.line
     assert.ok(['error', 'warning', 'info'].includes(finding.severity))
     assert.ok(finding.fix === null || typeof finding.fix === 'string')
+    // A fix says how it applies; no fix, no action.
+    assert.equal(finding.fixAction === null, finding.fix === null, `${finding.id} at ${finding.line}`)
+    assert.ok(finding.fixAction === null || ['replace', 'insert'].includes(finding.fixAction))
   }
 }
 
@@ -71,12 +76,15 @@ describe('apigw-doctor lint', () => {
     const run = await lint(['classic-haproxy.cfg'])
     assert.equal(run.code, 1, run.stderr)
     assert.match(run.stdout, /^classic-haproxy\.cfg:4 {2}error {2}haproxy-undefined-acl {2}.*did you mean 'api_gateway'/m)
-    assert.match(run.stdout, /^ {4}use_backend api-gateway-backend if api_gateway$/m)
+    assert.match(run.stdout, /^ {4}replace line 4 with:\n {6}use_backend api-gateway-backend if api_gateway$/m)
     assert.match(run.stdout, /^classic-haproxy\.cfg:6 {2}error {2}haproxy-server-missing-ssl {2}/m)
     assert.match(run.stdout, /^classic-haproxy\.cfg:6 {2}error {2}haproxy-ssl-without-sni {2}/m)
     assert.match(run.stdout, /^classic-haproxy\.cfg:6 {2}error {2}haproxy-missing-host-rewrite {2}/m)
-    assert.match(run.stdout, /^ {4}server gw abc123\.execute-api\.us-east-1\.amazonaws\.com:443 ssl verify required ca-file @system-ca sni str\(abc123\.execute-api\.us-east-1\.amazonaws\.com\)$/m)
-    assert.match(run.stdout, /^classic-haproxy\.cfg \(haproxy\): 4 errors, 1 warning, 0 info$/m)
+    assert.match(run.stdout, /^ {4}replace line 6 with:\n {6}server gw abc123\.execute-api\.us-east-1\.amazonaws\.com:443 ssl verify required ca-file @system-ca sni str\(abc123\.execute-api\.us-east-1\.amazonaws\.com\)$/m)
+    // The Host rewrite is added to the backend, not put in place of the server line; HTTP mode with it.
+    assert.match(run.stdout, /^ {4}add:\n {6}mode http\n {6}http-request set-header Host abc123\.execute-api\.us-east-1\.amazonaws\.com$/m)
+    assert.doesNotMatch(run.stdout, /Add in the backend:/)
+    assert.match(run.stdout, /^classic-haproxy\.cfg \(haproxy\): 4 errors, 2 warnings, 0 info$/m)
     assert.doesNotMatch(run.stdout, /\u001B\[/)
   })
 
@@ -89,6 +97,31 @@ describe('apigw-doctor lint', () => {
       [...new Set(result.findings.map((finding) => finding.id))].sort(),
       ['haproxy-missing-host-rewrite', 'haproxy-no-resolvers', 'haproxy-server-missing-ssl', 'haproxy-ssl-without-sni', 'haproxy-undefined-acl'],
     )
+    assert.equal(result.findings.find((finding) => finding.id === 'haproxy-missing-host-rewrite')?.fixAction, 'insert')
+    assert.equal(result.findings.find((finding) => finding.id === 'haproxy-server-missing-ssl')?.fixAction, 'replace')
+  })
+
+  test('- reads the configuration from stdin; --check on stdin is refused (exit 2)', async () => {
+    const text = await readFile(join(fixtures, 'classic-haproxy.cfg'), 'utf8')
+    const run = await lint(['-', '--json'], text)
+    assert.equal(run.code, 1, run.stderr)
+    const result = JSON.parse(run.stdout) as JsonResult
+    assertShape(result, '<stdin>', 'haproxy')
+    assert.ok(result.findings.some((finding) => finding.id === 'haproxy-undefined-acl' && finding.line === 4))
+    const human = await lint(['-'], 'events {} http { server { listen 80; location / { proxy_pass https://d111111abcdef8.cloudfront.net; } } }\n')
+    assert.equal(human.code, 1, human.stderr)
+    assert.match(human.stdout, /^<stdin>:1 {2}error {2}nginx-missing-proxy-ssl-server-name/m)
+    const check = await lint(['-', '--check'], text)
+    assert.equal(check.code, 2)
+    assert.match(check.stderr, /--check needs a file/)
+  })
+
+  test('--help says how fixes apply and that --check lets the proxy resolve host names', async () => {
+    const run = await lint(['--help'])
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stdout, /DNS/)
+    assert.match(run.stdout, /replace line N with:/)
+    assert.match(run.stdout, /stdin/)
   })
 
   test('fixed configs exit 0; warnings alone exit 0', async () => {

@@ -4,7 +4,7 @@
 // ones (init-addr none, variables with a loopback resolver, IP literals) and a few IP-only ones.
 import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
-import {mkdir, mkdtemp, readdir, rm, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, readdir, rm, stat, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
@@ -33,6 +33,20 @@ function exec(file: string, args: string[], cwd = fixtures): Promise<Run> {
 }
 
 const lint = (args: string[]): Promise<Run> => exec(process.execPath, [bin, 'lint', ...args])
+
+/** What nginx -t could write when left alone: the default pid file and error log (absent or unchanged). */
+async function snapshot(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {}
+  for (const path of ['/run/nginx.pid', '/var/log/nginx/error.log']) {
+    try {
+      const info = await stat(path)
+      out[path] = `${info.size} ${info.mtimeMs}`
+    } catch {
+      out[path] = 'absent'
+    }
+  }
+  return out
+}
 
 interface JsonResult {
   findings: Array<{id: string; line: number; severity: string; message: string}>
@@ -67,7 +81,7 @@ describe('lint --check against the real tools', () => {
       const path = join(fixtures, name)
       const run: Run = name.endsWith('.cfg')
         ? await exec(haproxy, ['-c', '-f', path])
-        : await exec(nginx, ['-t', '-c', path, '-p', scratch + '/', '-e', 'stderr'], scratch)
+        : await exec(nginx, ['-t', '-c', path, '-p', scratch + '/', '-e', 'stderr', '-g', `pid ${join(scratch, 'nginx.pid')}; error_log ${join(scratch, 'logs', 'error.log')};`], scratch)
       assert.equal(run.code, 0, `${name}:\n${run.stdout}${run.stderr}`)
     }
   })
@@ -83,16 +97,68 @@ describe('lint --check against the real tools', () => {
     }
   })
 
-  test("haproxy -c refusing the config adds config-check-failed with HAProxy's words", async () => {
+  test("haproxy -c refusing the config: HAProxy's words, not counted twice when lint reports the same (ACL)", async () => {
     const run = await lint(['haproxy-acl-order.cfg', '--check', '--json'])
     assert.equal(run.code, 1)
     const result = JSON.parse(run.stdout) as JsonResult
     assert.equal(result.checked?.ok, false)
     const failed = result.findings.find((finding) => finding.id === 'config-check-failed')
     assert.ok(failed, run.stdout)
-    assert.equal(failed.severity, 'error')
+    assert.equal(failed.severity, 'info')
     assert.equal(failed.line, 10)
-    assert.match(failed.message, /no such ACL : 'blocked_net'/)
+    assert.match(failed.message, /no such ACL : 'blocked_net'.*reported above: haproxy-undefined-acl at line 10/s)
+    assert.equal(result.findings.filter((finding) => finding.severity === 'error').length, 2)
+  })
+
+  test('ssl without ca-file: HAProxy 2.6 refuses to start, as lint says (not counted twice)', async () => {
+    const run = await lint(['haproxy-ssl-without-ca-file.cfg', '--check', '--json'])
+    assert.equal(run.code, 1)
+    const result = JSON.parse(run.stdout) as JsonResult
+    assert.equal(result.checked?.ok, false)
+    assert.match(result.checked?.output ?? '', /verify is enabled by default but no CA file specified/)
+    const lintFinding = result.findings.find((finding) => finding.id === 'haproxy-ssl-without-ca-file')
+    assert.equal(lintFinding?.line, 17)
+    const failed = result.findings.find((finding) => finding.id === 'config-check-failed')
+    assert.equal(failed?.severity, 'info')
+    assert.equal(failed?.line, 17)
+  })
+
+  test("haproxy -c warnings are folded in: 'http-request' rules ignored in TCP mode, missing timeouts", async () => {
+    const path = join(scratch, 'tcp-rules.cfg')
+    await writeFile(
+      path,
+      [
+        'frontend fe',
+        '    bind 127.0.0.1:18085',
+        '    default_backend be',
+        '',
+        'backend be',
+        '    http-request set-header Host api.example.test',
+        '    server s 127.0.0.1:9000',
+        '',
+      ].join('\n'),
+    )
+    const run = await lint([path, '--check', '--json'])
+    assert.equal(run.code, 0, run.stdout + run.stderr)
+    const result = JSON.parse(run.stdout) as JsonResult
+    assert.equal(result.checked?.ok, true, result.checked?.output)
+    const tcp = result.findings.find((finding) => finding.id === 'haproxy-http-rules-in-tcp-mode')
+    assert.equal(tcp?.line, 5)
+    assert.equal(tcp?.severity, 'warning')
+    const warnings = result.findings.filter((finding) => finding.id === 'config-check-warning')
+    // HAProxy's own warning, on the backend's line, marked info: lint reports it already.
+    const ignored = warnings.find((finding) => /'http-request' rules ignored for backend 'be'/.test(finding.message))
+    assert.equal(ignored?.severity, 'info')
+    assert.equal(ignored?.line, 5)
+    // One lint has no rule for: a warning of its own.
+    assert.ok(warnings.some((finding) => /missing timeouts/.test(finding.message) && finding.severity === 'warning'), run.stdout)
+  })
+
+  test('nginx -t writes nothing outside its scratch prefix (pid and error log moved there)', async () => {
+    const before = await snapshot()
+    const run = await lint(['nginx-upstream-cloud.fixed.conf', '--check', '--json'])
+    assert.equal(run.code, 0, run.stdout)
+    assert.deepEqual(await snapshot(), before)
   })
 
   test('a config nginx accepts but lint does not: checked.ok and still exit 1', async () => {

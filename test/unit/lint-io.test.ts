@@ -77,20 +77,26 @@ describe('human output', () => {
     file: 'h.cfg',
     kind: 'haproxy',
     findings: [
-      {file: 'h.cfg', line: 3, severity: 'error', id: 'haproxy-server-missing-ssl', message: 'no ssl \u001b[31m', fix: 'server gw a.example.test:443 ssl'},
-      {file: 'h.cfg', line: 4, severity: 'info', id: 'haproxy-no-resolvers', message: 'once', fix: null},
+      {file: 'h.cfg', line: 3, severity: 'error', id: 'haproxy-server-missing-ssl', message: 'no ssl \u001b[31m', fix: 'server gw a.example.test:443 ssl', fixAction: 'replace'},
+      {file: 'h.cfg', line: 3, severity: 'error', id: 'haproxy-missing-host-rewrite', message: 'Host', fix: 'mode http\nhttp-request set-header Host a.example.test', fixAction: 'insert'},
+      {file: 'h.cfg', line: 4, severity: 'info', id: 'haproxy-no-resolvers', message: 'once', fix: null, fixAction: null},
     ],
   }
 
-  test('file:line  severity  id  message, the fix indented, a summary; no escape codes without colour', () => {
+  test('file:line  severity  id  message, how the fix applies, the fix indented, a summary; no escape codes without colour', () => {
     const text = renderLint(result, {colour: false})
     assert.equal(
       text,
       [
         'h.cfg:3  error  haproxy-server-missing-ssl  no ssl \\x1b[31m',
-        '    server gw a.example.test:443 ssl',
+        '    replace line 3 with:',
+        '      server gw a.example.test:443 ssl',
+        'h.cfg:3  error  haproxy-missing-host-rewrite  Host',
+        '    add:',
+        '      mode http',
+        '      http-request set-header Host a.example.test',
         'h.cfg:4  info  haproxy-no-resolvers  once',
-        'h.cfg (haproxy): 1 error, 0 warnings, 1 info',
+        'h.cfg (haproxy): 2 errors, 0 warnings, 1 info',
         '',
       ].join('\n'),
     )

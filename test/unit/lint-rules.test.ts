@@ -80,16 +80,35 @@ describe('the classic config from the field', () => {
     assert.match(find(result, 'haproxy-server-missing-ssl', 6).message, /400/)
     assert.equal(find(result, 'haproxy-ssl-without-sni', 6).fix, serverLine)
     assert.match(find(result, 'haproxy-ssl-without-sni', 6).message, /SC--.*503/)
-    assert.equal(find(result, 'haproxy-missing-host-rewrite', 6).fix, haproxyHostRewrite(ctx(host)))
-    assert.match(find(result, 'haproxy-missing-host-rewrite', 6).message, /403/)
+    // No mode anywhere: HAProxy runs the backend in TCP mode and would ignore the rewrite, so the fix turns HTTP mode on.
+    const rewrite = find(result, 'haproxy-missing-host-rewrite', 6)
+    assert.equal(rewrite.fix, `mode http\n${haproxyHostRewrite(ctx(host))}`)
+    assert.equal(rewrite.fixAction, 'insert')
+    assert.match(rewrite.message, /403/)
+    assert.match(rewrite.message, /TCP mode/)
+    assert.doesNotMatch(rewrite.message, /:$/)
+    assert.equal(find(result, 'haproxy-server-missing-ssl', 6).fixAction, 'replace')
   })
 
-  test('applying the fixes gives a config without errors', () => {
+  test('applying the fixes gives a config without errors, in HTTP mode', () => {
     const lines = readFileSync(join(fixtures, 'classic-haproxy.cfg'), 'utf8').split('\n')
     lines[3] = '    ' + find(result, 'haproxy-undefined-acl', 4).fix
-    lines[5] = `    ${find(result, 'haproxy-missing-host-rewrite', 6).fix}\n    ${find(result, 'haproxy-server-missing-ssl', 6).fix}`
+    lines[5] = `    ${find(result, 'haproxy-server-missing-ssl', 6).fix}\n    ${(find(result, 'haproxy-missing-host-rewrite', 6).fix ?? '').split('\n').join('\n    ')}`
     const fixed = lintText(lines.join('\n'), {file: 'x.cfg'})
     assert.deepEqual(fixed.findings.filter((finding) => finding.severity === 'error'), [])
+    assert.deepEqual(fixed.findings.filter((finding) => finding.id === 'haproxy-http-rules-in-tcp-mode'), [])
+  })
+
+  test('the Host rewrite alone, without mode http, is reported as ignored (TCP mode)', () => {
+    const lines = readFileSync(join(fixtures, 'classic-haproxy.cfg'), 'utf8').split('\n')
+    lines[3] = '    ' + find(result, 'haproxy-undefined-acl', 4).fix
+    lines[5] = `    ${haproxyHostRewrite(ctx(host))}\n    ${find(result, 'haproxy-server-missing-ssl', 6).fix}`
+    const fixed = lintText(lines.join('\n'), {file: 'x.cfg'})
+    const tcp = find(fixed, 'haproxy-http-rules-in-tcp-mode', 5)
+    assert.equal(tcp.severity, 'warning')
+    assert.equal(tcp.fix, 'mode http')
+    assert.equal(tcp.fixAction, 'insert')
+    assert.match(tcp.message, /'http-request' rules ignored for backend 'api-gateway-backend' as they require HTTP mode/)
   })
 
   test('--proxy-version 2.4 gets a CA bundle path instead of @system-ca', () => {
@@ -169,6 +188,7 @@ describe('HAProxy rules', () => {
     const result = lintText(
       [
         'frontend fe',
+        '    mode http',
         '    acl a path_beg /a',
         '    acl b path_beg /b',
         '    http-request deny if a OR b || !a ! b !{ path /c } { method POST } METH_GET HTTP_1.1',
@@ -178,7 +198,7 @@ describe('HAProxy rules', () => {
       ].join('\n'),
       {file: 'x.cfg'},
     )
-    assert.deepEqual(result.findings.map((finding) => `${finding.line} ${finding.id}`), ['7 haproxy-undefined-acl'])
+    assert.deepEqual(result.findings.map((finding) => `${finding.line} ${finding.id}`), ['8 haproxy-undefined-acl'])
     assert.equal(result.findings[0]?.fix, null)
   })
 
@@ -217,7 +237,11 @@ describe('nginx rules', () => {
     const on = lintText(wrap('proxy_ssl_server_name on; proxy_ssl_verify on; resolver 127.0.0.1;\nserver { location / { set $u api.example.test; proxy_pass https://$u; } }'), {file: 'x.conf'})
     assert.deepEqual(on.findings, [])
     const off = lintFixture('nginx-sni-off-override.conf')
-    assert.match(find(off, 'nginx-missing-proxy-ssl-server-name', 23).message, /off at line 21/)
+    // The off is in the proxy_pass's own block: the fix replaces it (a second proxy_ssl_server_name there is a duplicate).
+    const finding = find(off, 'nginx-missing-proxy-ssl-server-name', 21)
+    assert.match(finding.message, /off at line 21/)
+    assert.equal(finding.fixAction, 'replace')
+    assert.equal(finding.fix, nginxSniLines(ctx('z9y8x7w6v5.execute-api.us-west-2.amazonaws.com')).join('\n'))
   })
 
   test('proxy_pass to an upstream group follows its servers', () => {
@@ -247,7 +271,8 @@ describe('nginx rules', () => {
     const result = lintText(wrap('server { location / { proxy_pass https://${ORIGIN}.execute-api.us-east-1.amazonaws.com; proxy_set_header Host $host; } }'), {file: 'x.conf'})
     assert.equal(find(result, 'nginx-missing-proxy-ssl-server-name').fix, 'proxy_ssl_server_name on;')
     assert.equal(find(result, 'nginx-host-passthrough').fix, null)
-    assert.equal(find(result, 'nginx-static-resolution').fix, null)
+    // No resolver for the variable: the fix is the resolver line, with no host in it.
+    assert.match(find(result, 'nginx-static-resolution').fix ?? '', /^resolver 127\.0\.0\.53 valid=30s;/)
   })
 
   test('include is reported as not followed', () => {
