@@ -2,13 +2,14 @@ import type {AsProxy, HaproxyView, NginxView, ProbeObservation} from './types.js
 
 type Seen = Pick<ProbeObservation, 'outcome' | 'status' | 'tls' | 'sent' | 'error'>
 
+/** OpenSSL 3's error string for a received alert, as nginx writes it (reason code 1000 + alert; checked against nginx 1.22 / OpenSSL 3.0 in the e2e suite). */
 const OPENSSL_REASON: Record<number, string> = {
-  40: 'sslv3 alert handshake failure',
-  112: 'tlsv1 unrecognized name',
-  70: 'tlsv1 alert protocol version',
-  80: 'tlsv1 alert internal error',
-  48: 'tlsv1 alert unknown ca',
-  42: 'sslv3 alert bad certificate',
+  40: 'error:0A000410:SSL routines::sslv3 alert handshake failure',
+  112: 'error:0A000458:SSL routines::tlsv1 unrecognized name',
+  70: 'error:0A00042E:SSL routines::tlsv1 alert protocol version',
+  80: 'error:0A000438:SSL routines::tlsv1 alert internal error',
+  48: 'error:0A000418:SSL routines::tlsv1 alert unknown ca',
+  42: 'error:0A000412:SSL routines::sslv3 alert bad certificate',
 }
 
 /**

@@ -317,6 +317,34 @@ describe('real HAProxy and nginx in front of a strict-SNI edge', { timeout: 180_
       probeJson = json
     })
 
+    it('asProxy predicts what real HAProxy and nginx do: 400/---- without ssl, 503/SC-- and the nginx error phrase without SNI', async (t) => {
+      const result = await runCli(await probeArgs(['--ca-file', edge.caFile]))
+      const report = result.json as Record<string, any>
+      assert.ok(report?.probes, `no report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`)
+      const predicted = (id: string) => report.probes.find((p: any) => p.id === id).asProxy
+
+      const plain = predicted('http-to-tls-port')
+      await withHaproxy(t, 'asProxy: no ssl', () => `backend be_gw\n    server gw ${upstream()}\n`, async (haproxy) => {
+        const answer = await httpGet('127.0.0.1', haproxy.port, '/prod/health', { headers: { host: 'localhost' } })
+        const log = await httplogFor(haproxy, '/prod/health')
+        assert.deepEqual([answer.status, log.status, log.termination], [plain.haproxy.status, plain.haproxy.status, plain.haproxy.termination], log.line)
+      })
+
+      const noSni = predicted('tls-no-sni')
+      await withHaproxy(t, 'asProxy: ssl verify none, no sni', () => `backend be_gw\n    server gw ${upstream()} ssl verify none\n`, async (haproxy) => {
+        const answer = await httpGet('127.0.0.1', haproxy.port, '/prod/health', { headers: { host: 'localhost' } })
+        const log = await httplogFor(haproxy, '/prod/health')
+        assert.deepEqual([answer.status, log.status, log.termination], [noSni.haproxy.status, noSni.haproxy.status, noSni.haproxy.termination], log.line)
+      })
+      await withNginx(t, 'asProxy: proxy_pass https, no SNI', () => `location / {\n    proxy_pass https://${upstream()};\n}\n`, async (nginx) => {
+        const answer = await httpGet('127.0.0.1', nginx.port, '/prod/health', { headers: { host: 'localhost' } })
+        assert.equal(answer.status, noSni.nginx.status, answer.body)
+        const line = await nginx.waitForError(/SSL_do_handshake\(\) failed/, 5000)
+        // the phrase the tool predicts is the one nginx really writes
+        assert.ok(line.includes(noSni.nginx.errorLog), `predicted: ${noSni.nginx.errorLog}\nnginx wrote: ${line}`)
+      })
+    })
+
     it('recommended.haproxy, pasted verbatim into a real HAProxy: haproxy -c passes, health check passes, 200 with ----', async (t) => {
       assert.ok(probeJson, 'the probe test above must pass first')
       const backend: string = probeJson.recommended.haproxy
