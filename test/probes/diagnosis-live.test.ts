@@ -6,6 +6,7 @@ import {test} from 'node:test'
 import type {Diagnosis} from '../../src/diagnosis/types.js'
 import type {Report} from '../../src/observations/report.js'
 import type {ProbeOptions} from '../../src/pipeline/probe-options.js'
+import {reportValidator} from '../../src/observations/validate-report.js'
 import {probeTarget} from '../../src/pipeline/probe-target.js'
 import {parseTarget} from '../../src/target/parse-target.js'
 import {HOST, TOOL, edgeFor, probe, probeOptionsFor, sharedPki, type HasAfter, nxdomain} from '../support/probe-helpers.js'
@@ -15,6 +16,9 @@ async function reportFor(t: HasAfter, edgeOptions: TestEdgeOptions = {}, options
   const edge = await edgeFor(t, edgeOptions)
   const {secureContext} = await sharedPki()
   const report = await probeTarget(parseTarget(target), probeOptionsFor(edge, options), secureContext, TOOL)
+  // Every live report, whatever the edge did, must match the schema that ships with the package.
+  const validate = await reportValidator()
+  assert.ok(validate(JSON.parse(JSON.stringify(report))), `report does not match schema/report.schema.json: ${JSON.stringify(validate.errors)}`)
   return {edge, report}
 }
 
