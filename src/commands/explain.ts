@@ -1,13 +1,10 @@
 import * as Args from '@oclif/core/args'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {painter, type Paint} from '../cli/colour.js'
+import {painter} from '../cli/colour.js'
 import {UsageError} from '../cli/errors.js'
-import type {PasteReport} from '../explain/index.js'
+import {readStdin, textAfterFlags} from '../explain/arguments.js'
 import {MAX_PROBLEMS, type Explanation} from '../explain/types.js'
-
-/** Reading stdin stops here: more than any explainer looks at (64 KiB), with room for a multi-byte tail. */
-const STDIN_LIMIT = 64 * 1024 + 4
 
 export interface NotRecognised {
   recognised: false
@@ -61,7 +58,7 @@ Exit status: 0 recognised, 1 not recognised, 2 bad usage.`
     const text = fromStdin ? await readStdin() : words.join(' ')
     if (text.trim().length === 0) throw new UsageError(fromStdin ? 'nothing to explain: stdin was empty' : NOTHING)
 
-    const {explain, explainPaste, inputLines} = await import('../explain/index.js')
+    const [{explain, explainPaste, inputLines}, {render, renderPaste}] = await Promise.all([import('../explain/index.js'), import('../render/explanation.js')])
     const {echo} = await import('../explain/text.js')
     const paint = painter(this.style(flags).colour)
     // Wrapped (bullets indented) only on a terminal; piped output keeps one line per item for grep.
@@ -88,123 +85,4 @@ Exit status: 0 recognised, 1 not recognised, 2 bad usage.`
     }
     return result
   }
-}
-
-/** Flags this command takes; every other word, dashes included (`----`, `-1/-1`), is text to explain. */
-const OWN_FLAGS = new Set(['--json', '--no-color', '--help', '-h'])
-/** A word written like a long flag (`--bogus`, `--jsn`, `--color=never`); `----` or `--400` are not. */
-const FLAG_LIKE = /^--[A-Za-z][A-Za-z0-9-]*(?:=|$)/
-
-/**
- * Moves the command's own flags first and the text after a `--`, so that a pasted `----` or
- * `-` token is read as text rather than as an unknown flag. A `--` given by the user ends flags.
- * A word that looks like a flag but is none of ours is refused (a typo of --json should not be
- * explained as text); after a `--` it is text.
- */
-export function textAfterFlags(argv: string[]): string[] {
-  const flags: string[] = []
-  const text: string[] = []
-  let passThrough = false
-  for (const word of argv) {
-    if (!passThrough && word === '--') passThrough = true
-    else if (!passThrough && OWN_FLAGS.has(word)) flags.push(word)
-    else if (!passThrough && FLAG_LIKE.test(word)) {
-      // Only the name is echoed: letters, digits and dashes, nothing a terminal would act on.
-      const name = word.split('=', 1)[0] ?? word
-      throw new UsageError(`unknown flag ${name.length > 40 ? `${name.slice(0, 40)}…` : name}: explain takes --json, --no-color and --help (put text that starts with -- after a lone --)`)
-    } else text.push(word)
-  }
-  return [...flags, '--', ...text]
-}
-
-const KIND_LABEL: Record<Explanation['kind'], string> = {
-  'haproxy-termination-state': 'HAProxy termination state',
-  'haproxy-log': 'HAProxy log line',
-  'nginx-error': 'nginx error log',
-  'tls-alert': 'TLS alert',
-  curl: 'curl error',
-  'error-code': 'error code',
-  outcome: 'apigw-doctor id / HTTP status',
-}
-
-/**
- * Greedy word wrap with a hanging indent: `first` before the first line, `rest` before the others.
- * A `code span` is kept on one line where it fits; a word longer than the width is left whole.
- */
-export function wrap(text: string, width: number, first = '', rest = first): string[] {
-  const tokens: string[] = []
-  let open = ''
-  for (const word of text.split(' ').filter((w) => w.length > 0)) {
-    const joined = open ? `${open} ${word}` : word
-    const ticks = (joined.match(/`/g) ?? []).length
-    if (ticks % 2 === 1 && joined.length < width / 2) open = joined
-    else {
-      tokens.push(joined)
-      open = ''
-    }
-  }
-  if (open) tokens.push(open)
-  const lines: string[] = []
-  let line = ''
-  for (const token of tokens) {
-    if (line === '') line = first + token
-    else if (line.length + 1 + token.length > width) {
-      lines.push(line)
-      line = rest + token
-    } else line = `${line} ${token}`
-  }
-  lines.push(line === '' ? first : line)
-  return lines
-}
-
-/** Human output: the summary, then the sections that have something in them; wrapped (bullets indented) when `width` is given. */
-export function render(e: Explanation, paint: Paint, width?: number): string {
-  const label = `[${KIND_LABEL[e.kind]}]`
-  const head = width ? wrap(`${label} ${e.summary}`, width, '', '  ') : [`${label} ${e.summary}`]
-  const lines = head.map((line, i) => (i === 0 ? `${paint('dim', label)} ${paint('bold', line.slice(label.length + 1))}` : paint('bold', line)))
-  const section = (title: string, items: string[], colour: 'cyan' | 'yellow' | 'green'): void => {
-    if (items.length === 0) return
-    lines.push('', paint(colour, title))
-    for (const item of items) lines.push(...(width ? wrap(item, width, '  - ', '    ') : [`  - ${item}`]))
-  }
-  section('What it means', e.meaning, 'cyan')
-  section('Likely causes', e.likelyCauses, 'yellow')
-  section('Next steps', e.nextSteps, 'green')
-  return lines.join('\n')
-}
-
-/** Human output for a log excerpt: a count, then each distinct problem under its line number. */
-export function renderPaste(report: PasteReport, paint: Paint, width?: number): string {
-  const shown = report.explanations.length
-  const out: string[] = []
-  if (report.recognised === 0) {
-    out.push(paint('dim', `${report.lines} lines, none recognised on its own; read as a whole:`))
-  } else if (report.problems === 0) {
-    out.push(paint('dim', `${report.lines} lines, ${report.recognised} recognised: no failure among them; the first recognised line:`))
-  } else {
-    const more = report.problems > shown ? ` (the first ${shown} shown)` : ''
-    out.push(paint('dim', `${report.lines} lines, ${report.recognised} recognised, ${report.problems} distinct problem${report.problems === 1 ? '' : 's'}${more}:`))
-  }
-  for (const [index, e] of report.explanations.entries()) {
-    const f = (e.fields ?? {}) as Record<string, unknown>
-    const occurrences = Number(f.occurrences ?? 1)
-    const where = f.lineNumber !== undefined ? `line ${String(f.lineNumber)}` : 'the whole text'
-    const again = occurrences > 1 ? ` (and ${occurrences - 1} more line${occurrences === 2 ? '' : 's'} like it)` : ''
-    out.push('', paint('dim', `── ${report.problems > 1 ? `${index + 1}/${shown}: ` : ''}${where}${again} ──`), render(e, paint, width))
-  }
-  if (report.problems > shown) out.push('', paint('dim', `… ${report.problems - shown} more distinct problems not shown: explain those lines one at a time.`))
-  return out.join('\n')
-}
-
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new UsageError('"-" reads the text from stdin, but stdin is a terminal: pipe the text in')
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of process.stdin) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))
-    chunks.push(buffer)
-    size += buffer.length
-    if (size >= STDIN_LIMIT) break
-  }
-  return Buffer.concat(chunks).subarray(0, STDIN_LIMIT).toString('utf8')
 }

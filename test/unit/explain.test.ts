@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
-import {render, textAfterFlags, wrap} from '../../src/commands/explain.js'
+import {textAfterFlags} from '../../src/explain/arguments.js'
+import {render, wrap} from '../../src/render/explanation.js'
 import {painter} from '../../src/cli/colour.js'
 import {alertName, explain, explainLines, explainPaste, MAX_PROBLEMS, problemLevel, TLS_ALERTS} from '../../src/explain/index.js'
 import {escapeControls, MAX_INPUT, safeHostFrom} from '../../src/explain/text.js'
@@ -285,7 +286,7 @@ test('every diagnosis id of the catalogue is explained', () => {
   for (const id of DIAGNOSIS_IDS) assert.ok(explain(id), id)
 })
 
-describe('human output and arguments (src/commands/explain.ts)', () => {
+describe('human output and arguments (src/render/explanation.ts, src/explain/arguments.ts)', () => {
   test('wrapped bullet lines are indented under their text; code spans stay whole', () => {
     const lines = wrap('HAProxy: add `sni str(api.example.com)` to the server line so that the edge sees the name it serves', 40, '  - ', '    ')
     assert.ok(lines.length > 1)
