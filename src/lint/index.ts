@@ -4,8 +4,8 @@
 import {UsageError} from '../cli/errors.js'
 import {runConfigCheck} from './check.js'
 import {detectKind} from './detect.js'
-import {lintHaproxy} from './haproxy-rules.js'
-import {lintNginx} from './nginx-rules.js'
+import {lintHaproxy} from './haproxy/index.js'
+import {lintNginx} from './nginx/index.js'
 import {readConfigFile} from './read.js'
 import type {ConfigKind, Finding, LintOptions, LintResult, RawFinding, Severity} from './types.js'
 
