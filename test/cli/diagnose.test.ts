@@ -2,47 +2,20 @@
 // Run `npm run build` first. Reports are built in-process from recorded observations, except one
 // round trip through `probe` against the loopback test edge (every name pinned with --resolve).
 import assert from 'node:assert/strict'
-import {execFile} from 'node:child_process'
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
-import {fileURLToPath} from 'node:url'
 
 import {diagnose, exitCodeFor} from '../../src/diagnosis/diagnose.js'
 import type {Report} from '../../src/observations/report.js'
 import {reportValidator} from '../../src/observations/validate-report.js'
+import {runCli, show, type CliResult} from '../support/cli.js'
 import {alert, classicEdge, OBSERVED_AT, target} from '../support/observations.js'
 import {edgeFor} from '../support/probe-helpers.js'
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
-const BIN = join(ROOT, 'bin', 'run.js')
-
-interface CliResult {
-  code: number | null
-  stdout: string
-  stderr: string
-  ms: number
-}
-
-// Not a TTY (pipes), NO_COLOR set; CI and the debug switch removed so they cannot mask anything.
-const childEnv: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1'}
-delete childEnv.CI
-delete childEnv.APIGW_DOCTOR_DEBUG
-
-function run(command: 'diagnose' | 'probe', args: string[], input?: string, timeoutMs = 20_000): Promise<CliResult> {
-  const started = performance.now()
-  return new Promise((resolvePromise) => {
-    const child = execFile(process.execPath, [BIN, command, ...args], {cwd: ROOT, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: childEnv}, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0
-      resolvePromise({code, stdout, stderr, ms: performance.now() - started})
-    })
-    child.stdin?.end(input ?? '')
-  })
-}
-const cli = (args: string[], input?: string, timeoutMs?: number) => run('diagnose', args, input, timeoutMs)
-
-const show = (r: CliResult) => `exit ${r.code} after ${Math.round(r.ms)} ms\n--- stdout\n${r.stdout.slice(0, 2000)}\n--- stderr\n${r.stderr.slice(0, 2000)}`
+// The built CLI through pipes, NO_COLOR set, CI and the debug switch removed (test/support/cli.ts).
+const cli = (args: string[], input?: string, timeoutMs?: number) => runCli(['diagnose', ...args], {input, timeoutMs})
 
 /** A saved report as `probe --json` writes it, diagnosed by this version. */
 function savedReport(probes = classicEdge(), host = target().host): Report {
@@ -212,7 +185,7 @@ describe('apigw-doctor diagnose (built CLI)', {concurrency: 4}, () => {
     const caFile = file(`ca-${edge.port}.pem`)
     await writeFile(caFile, edge.caCert)
     const pin = ['--port', String(edge.port), '--http-port', String(edge.httpPort), '--resolve', 'api.test:*:127.0.0.1', '--resolve', 'alt.test:*:127.0.0.1', '--ca-file', caFile]
-    const probed = await run('probe', ['-', ...pin, '--json'], 'api.test\nalt.test\n')
+    const probed = await runCli(['probe', '-', ...pin, '--json'], {input: 'api.test\nalt.test\n'})
     assert.equal(probed.code, 0, show(probed))
     assert.equal(probed.stdout.split('\n').filter(Boolean).length, 2, show(probed))
 

@@ -1,47 +1,14 @@
 // Runs the built CLI (`npm run build` first): exit codes, human output, --json, stdin.
 import assert from 'node:assert/strict'
-import {execFile, spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
-import {dirname, join} from 'node:path'
+import {join} from 'node:path'
 import {before, describe, test} from 'node:test'
-import {fileURLToPath} from 'node:url'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-const bin = join(root, 'bin', 'run.js')
+import {REPO_ROOT, runCli, type CliResult} from '../support/cli.js'
 
-interface Run {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-const ENV = {...process.env, NO_COLOR: '1', APIGW_DOCTOR_DEBUG: ''}
-
-function run(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, 'explain', ...args], {cwd: root, env: ENV, timeout: 20_000}, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
-      resolve({code, stdout, stderr})
-    })
-  })
-}
-
-function runWithStdin(args: string[], input: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'explain', ...args], {cwd: root, env: ENV})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({code: code ?? 1, stdout, stderr}))
-    // The CLI stops reading after 64 KiB and may exit before all of a huge input is written.
-    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') reject(err)
-    })
-    child.stdin.end(input)
-  })
-}
+const run = (args: string[]): Promise<CliResult> => runCli(['explain', ...args])
+// The CLI stops reading after 64 KiB and may exit before all of a huge input is written: runCli ignores the broken pipe.
+const runWithStdin = (args: string[], input: string): Promise<CliResult> => runCli(['explain', ...args], {input})
 
 const HAPROXY_503 =
   'Nov 26 05:10:01 host haproxy[1234]: 127.0.0.1:50412 [26/Nov/2026:05:10:01.123] fe_main be_api/gw 0/0/-1/-1/3015 503 217 - - SC-- 1/1/0/0/3 0/0 "GET /prod/health HTTP/1.1"'
@@ -50,7 +17,7 @@ const NGINX_112 =
 
 describe('apigw-doctor explain', () => {
   before(() => {
-    if (!existsSync(join(root, 'dist', 'commands', 'explain.js'))) throw new Error('dist/commands/explain.js is missing: run `npm run build` first')
+    if (!existsSync(join(REPO_ROOT, 'dist', 'commands', 'explain.js'))) throw new Error('dist/commands/explain.js is missing: run `npm run build` first')
   })
 
   test('SC--: exit 0, summary and sections', async () => {

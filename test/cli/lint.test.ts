@@ -1,33 +1,16 @@
 // Runs the built CLI (`npm run build` first): `apigw-doctor lint` exit codes (0/1/2), human output
 // and the --json shape.
 import assert from 'node:assert/strict'
-import {execFile} from 'node:child_process'
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {dirname, join} from 'node:path'
+import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
-import {fileURLToPath} from 'node:url'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-const bin = join(root, 'bin', 'run.js')
-const fixtures = join(root, 'test', 'fixtures', 'lint')
-const ENV = {...process.env, NO_COLOR: '1', APIGW_DOCTOR_DEBUG: ''}
+import {REPO_ROOT, runCli, type CliResult} from '../support/cli.js'
 
-interface Run {
-  code: number
-  stdout: string
-  stderr: string
-}
+const fixtures = join(REPO_ROOT, 'test', 'fixtures', 'lint')
 
-function lint(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [bin, 'lint', ...args], {cwd: fixtures, env: ENV, timeout: 30_000, maxBuffer: 8 * 1024 * 1024}, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
-      resolve({code, stdout, stderr})
-    })
-    child.stdin?.end(input ?? '')
-  })
-}
+const lint = (args: string[], input?: string): Promise<CliResult> => runCli(['lint', ...args], {cwd: fixtures, input, timeoutMs: 30_000})
 
 interface JsonFinding {
   file: string

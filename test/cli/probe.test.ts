@@ -3,50 +3,18 @@
 // reaches a resolver, and targets that must be refused are refused before any socket opens
 // (the --connect-to safety net pins them to loopback even if they were not).
 import assert from 'node:assert/strict'
-import {execFile} from 'node:child_process'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
-import {fileURLToPath} from 'node:url'
 
 import {OUTCOMES, PROBE_IDS} from '../../src/observations/types.js'
+import {runCli, show, type CliResult} from '../support/cli.js'
 import {edgeFor, type HasAfter} from '../support/probe-helpers.js'
 import type {TestEdge, TestEdgeOptions} from '../support/test-edge.js'
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
-const BIN = join(ROOT, 'bin', 'run.js')
-
-interface CliResult {
-  code: number | null
-  stdout: string
-  stderr: string
-  ms: number
-}
-
-// Not a TTY (pipes), NO_COLOR set; CI and the debug switch removed so they cannot mask anything.
-const childEnv: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1'}
-delete childEnv.CI
-delete childEnv.APIGW_DOCTOR_DEBUG
-
-function cli(args: string[], input?: string, timeoutMs = 20_000): Promise<CliResult> {
-  const started = performance.now()
-  return new Promise((resolvePromise) => {
-    const child = execFile(
-      process.execPath,
-      [BIN, 'probe', ...args],
-      {cwd: ROOT, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: childEnv},
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0
-        resolvePromise({code, stdout, stderr, ms: performance.now() - started})
-      },
-    )
-    if (input !== undefined) child.stdin?.end(input)
-    else child.stdin?.end()
-  })
-}
-
-const show = (r: CliResult) => `exit ${r.code}\n--- stdout\n${r.stdout.slice(0, 2000)}\n--- stderr\n${r.stderr.slice(0, 2000)}`
+// The built CLI through pipes, NO_COLOR set, CI and the debug switch removed (test/support/cli.ts).
+const cli = (args: string[], input?: string, timeoutMs?: number) => runCli(['probe', ...args], {input, timeoutMs})
 
 let dir = ''
 before(async () => {

@@ -15,22 +15,23 @@
 // The lines are also saved under test/e2e/.captured/explain-*.log. haproxy and nginx are REQUIRED: the
 // suite fails without them (it never skips).
 import assert from 'node:assert/strict'
-import { after, before, describe, it, type TestContext } from 'node:test'
+import { describe, it, type TestContext } from 'node:test'
 import {
   eventually,
+  getThroughProxy,
+  haproxyBackend,
   haproxyConfigWithBackend,
-  httpGet,
-  parseHttplog,
+  nginxLocation,
+  requestThroughHaproxy,
   requireBinary,
   runCli,
   saveCaptured,
   startHaproxy,
   startNginxProxy,
-  strictEdge,
   probeEdgeArgs,
+  useStrictEdge,
   type HaproxyInstance,
   type PreambleOptions,
-  type StrictEdge,
 } from '../support/e2e/index.js'
 
 interface Explanation {
@@ -48,19 +49,16 @@ function diag(t: TestContext, text: string): void {
   for (const line of text.split('\n')) t.diagnostic(line)
 }
 
-let edge: StrictEdge
-let setupError: Error | undefined
 const fed: string[] = []
 /** set by the health-check test: the lines HAProxy wrote to stderr for the same events */
 let stderrForms: { check: string; noServer: string; backend: string } | undefined
 
-function needEdge(): StrictEdge {
-  if (setupError) throw new Error(`setup failed (the strict edge is a real nginx): ${setupError.message}`, { cause: setupError })
-  assert.ok(edge, 'the strict edge did not start')
-  return edge
-}
-
-const upstream = () => `${edge.address}:${edge.port}`
+// every test that uses the edge starts with needEdge(): it FAILS when the edge did not start
+const { needEdge } = useStrictEdge({
+  beforeStop() {
+    if (fed.length) saveCaptured('explain-fed', fed, 'the real log lines fed to `apigw-doctor explain <line> --json` by test/e2e/explain-captured.test.ts')
+  },
+})
 
 /** `explain <line> --json`: the line as ONE argument, exactly as captured. Asserts it is recognised. */
 async function explainLine(t: TestContext, line: string): Promise<Explanation> {
@@ -98,34 +96,14 @@ async function withHaproxy<T>(t: TestContext, name: string, backend: string, bod
   }
 }
 
-/** A GET through HAProxy, then its httplog line (HAProxy logs when the stream ends). */
+/** A GET through HAProxy, then its httplog line as HAProxy wrote it (both with `expectStatus`). */
 async function requestAndLog(haproxy: HaproxyInstance, expectStatus: number): Promise<string> {
-  const answer = await httpGet('127.0.0.1', haproxy.port, '/prod/health', { headers: { host: 'localhost' } })
-  assert.equal(answer.status, expectStatus, answer.body)
-  const line = await haproxy.waitForLog(/"GET \/prod\/health HTTP\/1\.1"/, 8000)
-  const parsed = parseHttplog(line)
-  assert.ok(parsed, `not an httplog line: ${line}`)
-  assert.equal(parsed.status, expectStatus, line)
-  return line
+  return (await requestThroughHaproxy(haproxy, expectStatus)).log.line
 }
 
 describe('explain on log lines captured from real HAProxy and nginx', { timeout: 120_000 }, () => {
-  before(async () => {
-    try {
-      edge = await strictEdge()
-    } catch (err) {
-      setupError = err as Error
-    }
-  })
-
-  after(async () => {
-    if (fed.length) saveCaptured('explain-fed', fed, 'the real log lines fed to `apigw-doctor explain <line> --json` by test/e2e/explain-captured.test.ts')
-    await edge?.stop()
-  })
-
   it('HAProxy, server without ssl: the ---- 400 httplog line; next step: add ssl', async (t) => {
-    needEdge()
-    await withHaproxy(t, 'no-ssl', `backend be_gw\n    server gw ${upstream()}\n`, async (haproxy) => {
+    await withHaproxy(t, 'no-ssl', haproxyBackend.noSsl(needEdge()), async (haproxy) => {
       const line = await requestAndLog(haproxy, 400)
       assert.match(line, / 400 .* ---- /, line)
       const e = await explainLine(t, line)
@@ -147,11 +125,10 @@ describe('explain on log lines captured from real HAProxy and nginx', { timeout:
   })
 
   it('HAProxy, ssl verify none without sni: the SC-- 503 line (Tc = -1, retries 1); next step: sni str(', async (t) => {
-    needEdge()
     await withHaproxy(
       t,
       'no-sni',
-      `backend be_gw\n    server gw ${upstream()} ssl verify none\n`,
+      haproxyBackend.noSni(needEdge()),
       async (haproxy) => {
         const line = await requestAndLog(haproxy, 503)
         assert.match(line, / SC-- /, line)
@@ -176,13 +153,12 @@ describe('explain on log lines captured from real HAProxy and nginx', { timeout:
   })
 
   it('HAProxy `option httplog clf`, ssl verify none without sni: the CLF SC-- line; the whole log on stdin gives an array', async (t) => {
-    needEdge()
     await withHaproxy(
       t,
       'no-sni-clf',
-      `backend be_gw\n    server gw ${upstream()} ssl verify none\n`,
+      haproxyBackend.noSni(needEdge()),
       async (haproxy) => {
-        const answer = await httpGet('127.0.0.1', haproxy.port, '/prod/health', { headers: { host: 'localhost' } })
+        const answer = await getThroughProxy(haproxy.port)
         assert.equal(answer.status, 503, answer.body)
         const line = await haproxy.waitForLog(/"GET \/prod\/health HTTP\/1\.1" 503 /, 8000)
         assert.match(line, / - - \[\d{2}\/\w{3}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\] /, `not a CLF line: ${line}`)
@@ -211,8 +187,7 @@ describe('explain on log lines captured from real HAProxy and nginx', { timeout:
   })
 
   it('HAProxy, sni str(api.test) without a Host rewrite: the ---- 403 line; next step: rewrite Host', async (t) => {
-    needEdge()
-    await withHaproxy(t, 'no-host-rewrite', `backend be_gw\n    server gw ${upstream()} ssl verify none sni str(${edge.hostname})\n`, async (haproxy) => {
+    await withHaproxy(t, 'no-host-rewrite', haproxyBackend.noHostRewrite(needEdge()), async (haproxy) => {
       const line = await requestAndLog(haproxy, 403)
       assert.match(line, / 403 .* ---- /, line)
       const e = await explainLine(t, line)
@@ -309,11 +284,11 @@ describe('explain on log lines captured from real HAProxy and nginx', { timeout:
   })
 
   it('nginx, proxy_pass https:// without proxy_ssl_server_name: the SSL_do_handshake() ... alert number 112 line; next step: proxy_ssl_server_name on;', async (t) => {
-    needEdge()
+    const edge = needEdge()
     requireBinary('nginx', 'apt-get install -y nginx')
-    const nginx = await startNginxProxy(`location / {\n    proxy_pass https://${upstream()};\n}\n`)
+    const nginx = await startNginxProxy(nginxLocation.noSni(edge))
     try {
-      const answer = await httpGet('127.0.0.1', nginx.port, '/prod/health', { headers: { host: 'localhost' } })
+      const answer = await getThroughProxy(nginx.port)
       assert.equal(answer.status, 502, answer.body)
       const line = await nginx.waitForError(/SSL_do_handshake\(\) failed/, 5000)
       assert.match(line, /SSL alert number 112/, line)
@@ -323,7 +298,7 @@ describe('explain on log lines captured from real HAProxy and nginx', { timeout:
       assert.match(String(e.fields?.alert?.name), /unrecognized_name/)
       assert.equal(e.fields?.outcome, 'tls-alert')
       assert.equal(e.fields?.case, 'ssl-handshake-alert-sni')
-      assert.equal(e.fields?.upstream, `https://${upstream()}/prod/health`)
+      assert.equal(e.fields?.upstream, `https://${edge.upstream}/prod/health`)
       assert.equal(e.fields?.upstreamAddress, edge.address)
       assert.equal(e.fields?.request, 'GET /prod/health HTTP/1.1')
       assert.ok(e.meaning.some((m) => /502/.test(m)), e.meaning.join('\n'))

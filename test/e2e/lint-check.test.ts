@@ -3,36 +3,21 @@
 // through the built CLI. Only fixtures that resolve no name at check time are used: the fixed
 // ones (init-addr none, variables with a loopback resolver, IP literals) and a few IP-only ones.
 import assert from 'node:assert/strict'
-import {execFile} from 'node:child_process'
 import {mkdir, mkdtemp, readdir, rm, stat, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {dirname, join} from 'node:path'
+import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
-import {fileURLToPath} from 'node:url'
 
 import {findBinary} from '../../src/lint/check.js'
+import {REPO_ROOT, run, runCli, type CliResult, type RunResult} from '../support/e2e/index.js'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-const bin = join(root, 'bin', 'run.js')
-const fixtures = join(root, 'test', 'fixtures', 'lint')
-const ENV = {...process.env, NO_COLOR: '1', LC_ALL: 'C'}
+const fixtures = join(REPO_ROOT, 'test', 'fixtures', 'lint')
+// the C locale, as lint --check gives haproxy -c / nginx -t: their messages in English
+const ENV = {LC_ALL: 'C'}
 
-interface Run {
-  code: number
-  stdout: string
-  stderr: string
-}
+const exec = (file: string, args: string[], cwd = fixtures): Promise<RunResult> => run(file, args, {cwd, env: {...process.env, ...ENV}, timeoutMs: 30_000})
 
-function exec(file: string, args: string[], cwd = fixtures): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, {cwd, env: ENV, timeout: 30_000, maxBuffer: 4 * 1024 * 1024}, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
-      resolve({code, stdout, stderr})
-    })
-  })
-}
-
-const lint = (args: string[]): Promise<Run> => exec(process.execPath, [bin, 'lint', ...args])
+const lint = (args: string[]): Promise<CliResult> => runCli(['lint', ...args], {cwd: fixtures, env: ENV, timeoutMs: 30_000})
 
 /** What nginx -t could write when left alone: the default pid file and error log (absent or unchanged). */
 async function snapshot(): Promise<Record<string, string>> {
@@ -79,7 +64,7 @@ describe('lint --check against the real tools', () => {
     assert.ok(names.length >= 15)
     for (const name of names) {
       const path = join(fixtures, name)
-      const run: Run = name.endsWith('.cfg')
+      const run: RunResult = name.endsWith('.cfg')
         ? await exec(haproxy, ['-c', '-f', path])
         : await exec(nginx, ['-t', '-c', path, '-p', scratch + '/', '-e', 'stderr', '-g', `pid ${join(scratch, 'nginx.pid')}; error_log ${join(scratch, 'logs', 'error.log')};`], scratch)
       assert.equal(run.code, 0, `${name}:\n${run.stdout}${run.stderr}`)

@@ -13,22 +13,24 @@
 //
 // haproxy and nginx are REQUIRED: when missing, the suite fails (it never skips).
 import assert from 'node:assert/strict'
-import { after, before, describe, it, type TestContext } from 'node:test'
+import { describe, it, type TestContext } from 'node:test'
 import {
   backendNameOf,
+  getThroughProxy,
+  haproxyBackend,
   haproxyConfigWithBackend,
-  httpGet,
-  parseHttplog,
+  httplogFor,
+  nginxLocation,
+  requestThroughHaproxy,
   requireBinary,
   run,
   runCli,
   saveCaptured,
   startHaproxy,
   startNginxProxy,
-  strictEdge,
   probeEdgeArgs,
+  useStrictEdge,
   type HaproxyInstance,
-  type HttplogLine,
   type NginxProxyInstance,
   type StrictEdge,
 } from '../support/e2e/index.js'
@@ -48,14 +50,6 @@ const slug = (s: string) => s.replaceAll(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, 
 function report(t: TestContext, what: string, lines: string[]): void {
   t.diagnostic(`${what}:`)
   for (const line of lines) t.diagnostic(`  ${line}`)
-}
-
-/** The httplog line of the request to `path` (waits for it: HAProxy logs when the stream ends). */
-async function httplogFor(haproxy: HaproxyInstance, path: string): Promise<HttplogLine> {
-  const line = await haproxy.waitForLog(new RegExp(`"GET ${path.replaceAll('/', '\\/')} HTTP/1\\.1"`), 8000)
-  const parsed = parseHttplog(line)
-  assert.ok(parsed, `not an httplog line: ${line}`)
-  return parsed
 }
 
 async function withHaproxy<T>(
@@ -97,37 +91,19 @@ async function withNginx<T>(t: TestContext, scenario: string, location: (edge: S
   }
 }
 
-let edge: StrictEdge
-let setupError: Error | undefined
-const upstream = () => `${edge.address}:${edge.port}`
-
-/** every test starts here: the edge must be up (haproxy and nginx installed) */
-function needEdge(): StrictEdge {
-  if (setupError) throw new Error(`setup failed (the strict edge is a real nginx): ${setupError.message}`, { cause: setupError })
-  assert.ok(edge, 'the strict edge did not start')
-  return edge
-}
-
-describe('real HAProxy and nginx in front of a strict-SNI edge', { timeout: 180_000 }, () => {
-  before(async () => {
-    // A failing hook would only cancel the tests: keep the error, and let every test FAIL with it.
-    try {
-      edge = await strictEdge()
-    } catch (err) {
-      setupError = err as Error
-    }
-  })
-
-  after(async () => {
+// every test that uses the edge starts with needEdge(): it FAILS when the edge did not start
+const { needEdge } = useStrictEdge({
+  beforeStop(edge) {
     const fmt = (items: Captured[]) =>
       items.flatMap((c) => [`# --- scenario: ${c.scenario}`, ...c.config.trimEnd().split('\n').map((l) => `#   | ${l}`), ...c.lines, ''])
     if (haproxyCaptured.length) saveCaptured('haproxy', fmt(haproxyCaptured), 'HAProxy 2.6 (log stdout format raw, option httplog) in front of the strict-SNI nginx edge')
     if (nginxCaptured.length) saveCaptured('nginx-error', fmt(nginxCaptured), 'nginx 1.22 reverse proxy error log (error_log stderr info) in front of the strict-SNI nginx edge')
     if (edge) saveCaptured('edge-nginx-error', edge.errorLog(), 'the strict-SNI edge (nginx, ssl_reject_handshake on) error log')
     if (edge) saveCaptured('edge-access', edge.accessLog(), 'the strict-SNI edge access log: sni, host, request, status, server block')
-    await edge?.stop()
-  })
+  },
+})
 
+describe('real HAProxy and nginx in front of a strict-SNI edge', { timeout: 180_000 }, () => {
   it('haproxy and nginx are installed (required: the suite fails without them, it never skips)', async (t) => {
     const haproxy = requireBinary('haproxy', 'apt-get install -y haproxy')
     const nginx = requireBinary('nginx', 'apt-get install -y nginx')
@@ -141,136 +117,81 @@ describe('real HAProxy and nginx in front of a strict-SNI edge', { timeout: 180_
 
   describe('HAProxy', () => {
     it('server without ssl: the edge answers 400 (plain HTTP on the TLS port) and HAProxy logs ---- / 400', async (t) => {
-      await withHaproxy(
-        t,
-        'no ssl',
-        () => `backend be_gw\n    server gw ${upstream()}\n`,
-        async (haproxy) => {
-          const answer = await httpGet('127.0.0.1', haproxy.port, '/prod/health', { headers: { host: 'localhost' } })
-          assert.equal(answer.status, 400, answer.body)
-          assert.match(answer.body, /plain HTTP request was sent to HTTPS port/)
-          const log = await httplogFor(haproxy, '/prod/health')
-          assert.equal(log.status, 400, log.line)
-          assert.equal(log.termination, '----', log.line)
-          assert.equal(`${log.backend}/${log.server}`, 'be_gw/gw', log.line)
-        },
-      )
+      await withHaproxy(t, 'no ssl', haproxyBackend.noSsl, async (haproxy) => {
+        const { answer, log } = await requestThroughHaproxy(haproxy, 400)
+        assert.match(answer.body, /plain HTTP request was sent to HTTPS port/)
+        assert.equal(log.termination, '----', log.line)
+        assert.equal(`${log.backend}/${log.server}`, 'be_gw/gw', log.line)
+      })
     })
 
     it('ssl verify none without sni: the handshake is refused, HAProxy answers 503 and logs SC--', async (t) => {
-      await withHaproxy(
-        t,
-        'ssl verify none, no sni',
-        () => `backend be_gw\n    server gw ${upstream()} ssl verify none\n`,
-        async (haproxy) => {
-          const started = Date.now()
-          const answer = await httpGet('127.0.0.1', haproxy.port, '/prod/health', { headers: { host: 'localhost' } })
-          assert.equal(answer.status, 503, answer.body)
-          const log = await httplogFor(haproxy, '/prod/health')
-          assert.equal(log.status, 503, log.line)
-          assert.equal(log.termination, 'SC--', log.line)
-          // Tr (server response time) is never reached: -1
-          assert.equal(log.timers.split('/')[3], '-1', log.line)
-          t.diagnostic(`503 after ${Date.now() - started} ms (retries 1, timeout connect 1s)`)
-        },
-      )
+      await withHaproxy(t, 'ssl verify none, no sni', haproxyBackend.noSni, async (haproxy) => {
+        const started = Date.now()
+        const { log } = await requestThroughHaproxy(haproxy, 503)
+        assert.equal(log.termination, 'SC--', log.line)
+        // Tr (server response time) is never reached: -1
+        assert.equal(log.timers.split('/')[3], '-1', log.line)
+        t.diagnostic(`503 after ${Date.now() - started} ms (retries 1, timeout connect 1s)`)
+      })
     })
 
     it('ssl verify none sni str(api.test) without a Host rewrite: 403 Forbidden from the edge (wrong Host)', async (t) => {
-      await withHaproxy(
-        t,
-        'sni without Host rewrite',
-        (e) => `backend be_gw\n    server gw ${upstream()} ssl verify none sni str(${e.hostname})\n`,
-        async (haproxy) => {
-          const answer = await httpGet('127.0.0.1', haproxy.port, '/prod/health', { headers: { host: 'localhost' } })
-          assert.equal(answer.status, 403, answer.body)
-          assert.equal(answer.headers['x-amzn-errortype'], 'ForbiddenException')
-          assert.deepEqual(JSON.parse(answer.body), { message: 'Forbidden' })
-          const log = await httplogFor(haproxy, '/prod/health')
-          assert.equal(log.status, 403, log.line)
-          assert.equal(log.termination, '----', log.line)
-        },
-      )
+      await withHaproxy(t, 'sni without Host rewrite', haproxyBackend.noHostRewrite, async (haproxy) => {
+        const { answer, log } = await requestThroughHaproxy(haproxy, 403)
+        assert.equal(answer.headers['x-amzn-errortype'], 'ForbiddenException')
+        assert.deepEqual(JSON.parse(answer.body), { message: 'Forbidden' })
+        assert.equal(log.termination, '----', log.line)
+      })
     })
 
     it('sni str(api.test) and http-request set-header Host api.test: 200', async (t) => {
-      await withHaproxy(
-        t,
-        'sni and Host rewrite',
-        (e) => `backend be_gw\n    http-request set-header Host ${e.hostname}\n    server gw ${upstream()} ssl verify none sni str(${e.hostname})\n`,
-        async (haproxy) => {
-          const answer = await httpGet('127.0.0.1', haproxy.port, '/prod/health', { headers: { host: 'localhost' } })
-          assert.equal(answer.status, 200, answer.body)
-          assert.equal(JSON.parse(answer.body).ok, true)
-          const log = await httplogFor(haproxy, '/prod/health')
-          assert.equal(log.status, 200, log.line)
-          assert.equal(log.termination, '----', log.line)
-          // and the stage matters: without it the edge says Missing Authentication Token
-          const noStage = await httpGet('127.0.0.1', haproxy.port, '/health', { headers: { host: 'localhost' } })
-          assert.equal(noStage.status, 403)
-          assert.deepEqual(JSON.parse(noStage.body), { message: 'Missing Authentication Token' })
-          await httplogFor(haproxy, '/health')
-        },
-      )
+      await withHaproxy(t, 'sni and Host rewrite', haproxyBackend.sniAndHost, async (haproxy) => {
+        const { answer, log } = await requestThroughHaproxy(haproxy, 200)
+        assert.equal(JSON.parse(answer.body).ok, true)
+        assert.equal(log.termination, '----', log.line)
+        // and the stage matters: without it the edge says Missing Authentication Token
+        const noStage = await requestThroughHaproxy(haproxy, 403, '/health')
+        assert.deepEqual(JSON.parse(noStage.answer.body), { message: 'Missing Authentication Token' })
+      })
     })
   })
 
   describe('nginx', () => {
     it('proxy_pass https:// without proxy_ssl_server_name: 502 and SSL_do_handshake() failed ... alert 112 in the error log', async (t) => {
-      await withNginx(
-        t,
-        'proxy_pass https, no SNI',
-        () => `location / {\n    proxy_pass https://${upstream()};\n}\n`,
-        async (nginx) => {
-          const answer = await httpGet('127.0.0.1', nginx.port, '/prod/health', { headers: { host: 'localhost' } })
-          assert.equal(answer.status, 502, answer.body)
-          const line = await nginx.waitForError(/SSL_do_handshake\(\) failed/, 5000)
-          assert.match(line, /unrecognized name/, line)
-          assert.match(line, /SSL alert number 112/, line)
-          assert.match(line, /while SSL handshaking to upstream/, line)
-        },
-      )
+      await withNginx(t, 'proxy_pass https, no SNI', nginxLocation.noSni, async (nginx) => {
+        const answer = await getThroughProxy(nginx.port)
+        assert.equal(answer.status, 502, answer.body)
+        const line = await nginx.waitForError(/SSL_do_handshake\(\) failed/, 5000)
+        assert.match(line, /unrecognized name/, line)
+        assert.match(line, /SSL alert number 112/, line)
+        assert.match(line, /while SSL handshaking to upstream/, line)
+      })
     })
 
     it('proxy_pass https:// with proxy_ssl_server_name on, proxy_ssl_name and proxy_set_header Host: 200', async (t) => {
-      await withNginx(
-        t,
-        'proxy_pass https with SNI and Host',
-        (e) =>
-          `location / {\n    proxy_pass https://${upstream()};\n    proxy_ssl_server_name on;\n    proxy_ssl_name ${e.hostname};\n    proxy_set_header Host ${e.hostname};\n}\n`,
-        async (nginx) => {
-          const answer = await httpGet('127.0.0.1', nginx.port, '/prod/health', { headers: { host: 'localhost' } })
-          assert.equal(answer.status, 200, answer.body)
-          assert.equal(JSON.parse(answer.body).ok, true)
-          assert.deepEqual(nginx.upstreamErrors(), [])
-        },
-      )
+      await withNginx(t, 'proxy_pass https with SNI and Host', nginxLocation.sniAndHost, async (nginx) => {
+        const answer = await getThroughProxy(nginx.port)
+        assert.equal(answer.status, 200, answer.body)
+        assert.equal(JSON.parse(answer.body).ok, true)
+        assert.deepEqual(nginx.upstreamErrors(), [])
+      })
     })
 
     it('proxy_pass http:// to the TLS port: 400 from the edge', async (t) => {
-      await withNginx(
-        t,
-        'proxy_pass http to the TLS port',
-        () => `location / {\n    proxy_pass http://${upstream()};\n}\n`,
-        async (nginx) => {
-          const answer = await httpGet('127.0.0.1', nginx.port, '/prod/health', { headers: { host: 'localhost' } })
-          assert.equal(answer.status, 400, answer.body)
-          assert.match(answer.body, /plain HTTP request was sent to HTTPS port/)
-        },
-      )
+      await withNginx(t, 'proxy_pass http to the TLS port', nginxLocation.plainHttp, async (nginx) => {
+        const answer = await getThroughProxy(nginx.port)
+        assert.equal(answer.status, 400, answer.body)
+        assert.match(answer.body, /plain HTTP request was sent to HTTPS port/)
+      })
     })
 
     it('SNI right but proxy_set_header Host $host (the client\'s Host): 403 Forbidden from the edge', async (t) => {
-      await withNginx(
-        t,
-        'SNI right, Host $host',
-        (e) => `location / {\n    proxy_pass https://${upstream()};\n    proxy_ssl_server_name on;\n    proxy_ssl_name ${e.hostname};\n    proxy_set_header Host $host;\n}\n`,
-        async (nginx) => {
-          const answer = await httpGet('127.0.0.1', nginx.port, '/prod/health', { headers: { host: 'localhost' } })
-          assert.equal(answer.status, 403, answer.body)
-          assert.equal(answer.headers['x-amzn-errortype'], 'ForbiddenException')
-        },
-      )
+      await withNginx(t, 'SNI right, Host $host', nginxLocation.clientHost, async (nginx) => {
+        const answer = await getThroughProxy(nginx.port)
+        assert.equal(answer.status, 403, answer.body)
+        assert.equal(answer.headers['x-amzn-errortype'], 'ForbiddenException')
+      })
     })
   })
 
@@ -279,12 +200,11 @@ describe('real HAProxy and nginx in front of a strict-SNI edge', { timeout: 180_
 
     /** probe args for the edge, JSON out */
     async function probeArgs(extra: string[]): Promise<string[]> {
-      needEdge()
-      return probeEdgeArgs(edge, [...extra, '--json'])
+      return probeEdgeArgs(needEdge(), [...extra, '--json'])
     }
 
     it('probe --json: healthy, with sni-required, host-header-required and tls-required; exit 0', async (t) => {
-      const args = await probeArgs(['--ca-file', edge.caFile])
+      const args = await probeArgs(['--ca-file', needEdge().caFile])
       const result = await runCli(args)
       t.diagnostic(`apigw-doctor ${args.join(' ')} -> exit ${result.code}`)
       if (result.stderr.trim()) report(t, 'stderr', result.stderr.trim().split('\n'))
@@ -318,26 +238,26 @@ describe('real HAProxy and nginx in front of a strict-SNI edge', { timeout: 180_
     })
 
     it('asProxy predicts what real HAProxy and nginx do: 400/---- without ssl, 503/SC-- and the nginx error phrase without SNI', async (t) => {
-      const result = await runCli(await probeArgs(['--ca-file', edge.caFile]))
+      const result = await runCli(await probeArgs(['--ca-file', needEdge().caFile]))
       const report = result.json as Record<string, any>
       assert.ok(report?.probes, `no report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`)
       const predicted = (id: string) => report.probes.find((p: any) => p.id === id).asProxy
 
       const plain = predicted('http-to-tls-port')
-      await withHaproxy(t, 'asProxy: no ssl', () => `backend be_gw\n    server gw ${upstream()}\n`, async (haproxy) => {
-        const answer = await httpGet('127.0.0.1', haproxy.port, '/prod/health', { headers: { host: 'localhost' } })
-        const log = await httplogFor(haproxy, '/prod/health')
+      await withHaproxy(t, 'asProxy: no ssl', haproxyBackend.noSsl, async (haproxy) => {
+        const answer = await getThroughProxy(haproxy.port)
+        const log = await httplogFor(haproxy)
         assert.deepEqual([answer.status, log.status, log.termination], [plain.haproxy.status, plain.haproxy.status, plain.haproxy.termination], log.line)
       })
 
       const noSni = predicted('tls-no-sni')
-      await withHaproxy(t, 'asProxy: ssl verify none, no sni', () => `backend be_gw\n    server gw ${upstream()} ssl verify none\n`, async (haproxy) => {
-        const answer = await httpGet('127.0.0.1', haproxy.port, '/prod/health', { headers: { host: 'localhost' } })
-        const log = await httplogFor(haproxy, '/prod/health')
+      await withHaproxy(t, 'asProxy: ssl verify none, no sni', haproxyBackend.noSni, async (haproxy) => {
+        const answer = await getThroughProxy(haproxy.port)
+        const log = await httplogFor(haproxy)
         assert.deepEqual([answer.status, log.status, log.termination], [noSni.haproxy.status, noSni.haproxy.status, noSni.haproxy.termination], log.line)
       })
-      await withNginx(t, 'asProxy: proxy_pass https, no SNI', () => `location / {\n    proxy_pass https://${upstream()};\n}\n`, async (nginx) => {
-        const answer = await httpGet('127.0.0.1', nginx.port, '/prod/health', { headers: { host: 'localhost' } })
+      await withNginx(t, 'asProxy: proxy_pass https, no SNI', nginxLocation.noSni, async (nginx) => {
+        const answer = await getThroughProxy(nginx.port)
         assert.equal(answer.status, noSni.nginx.status, answer.body)
         const line = await nginx.waitForError(/SSL_do_handshake\(\) failed/, 5000)
         // the phrase the tool predicts is the one nginx really writes
@@ -350,7 +270,8 @@ describe('real HAProxy and nginx in front of a strict-SNI edge', { timeout: 180_
       const backend: string = probeJson.recommended.haproxy
       // the brief's requirements on the text itself
       assert.match(backend, /^\s*backend\s+\S+/m)
-      assert.ok(backend.includes(`ca-file ${edge.caFile}`), `ca-file ${edge.caFile} missing:\n${backend}`)
+      const { caFile } = needEdge()
+      assert.ok(backend.includes(`ca-file ${caFile}`), `ca-file ${caFile} missing:\n${backend}`)
       assert.match(backend, /\bverify required\b/)
       assert.doesNotMatch(backend, /verify none/)
       assert.match(backend, /\bsni str\(api\.test\)/)
@@ -362,11 +283,8 @@ describe('real HAProxy and nginx in front of a strict-SNI edge', { timeout: 180_
         'recommended backend (verbatim)',
         () => backend,
         async (haproxy) => {
-          const answer = await httpGet('127.0.0.1', haproxy.port, '/prod/health', { headers: { host: 'localhost' } })
-          assert.equal(answer.status, 200, answer.body)
+          const { answer, log } = await requestThroughHaproxy(haproxy, 200)
           assert.equal(JSON.parse(answer.body).ok, true)
-          const log = await httplogFor(haproxy, '/prod/health')
-          assert.equal(log.status, 200, log.line)
           assert.equal(log.termination, '----', log.line)
           assert.equal(log.backend, backendNameOf(backend), log.line)
           // the health check (TLS, verify required against the CA, check-sni) succeeds: with
@@ -393,10 +311,7 @@ describe('real HAProxy and nginx in front of a strict-SNI edge', { timeout: 180_
           assert.match(check, /SSL handshake failure/, check)
           // HAProxy 2.6 takes the server DOWN on the first failed check: every request then gets HAProxy's own 503
           await haproxy.waitForLog(/Server \S+ is DOWN/, 6000)
-          const answer = await httpGet('127.0.0.1', haproxy.port, '/prod/health', { headers: { host: 'localhost' } })
-          assert.equal(answer.status, 503, answer.body)
-          const log = await httplogFor(haproxy, '/prod/health')
-          assert.equal(log.status, 503, log.line)
+          const { log } = await requestThroughHaproxy(haproxy, 503)
           assert.equal(log.server, '<NOSRV>', log.line)
           t.diagnostic(`with the server DOWN: ${log.line}`)
         },
@@ -425,27 +340,19 @@ describe('real HAProxy and nginx in front of a strict-SNI edge', { timeout: 180_
         'recommended backend, system CA only (edge CA untrusted)',
         () => backend,
         async (haproxy) => {
-          const answer = await httpGet('127.0.0.1', haproxy.port, '/prod/health', { headers: { host: 'localhost' } })
-          assert.equal(answer.status, 503, answer.body)
-          const log = await httplogFor(haproxy, '/prod/health')
-          assert.equal(log.status, 503, log.line)
+          const { log } = await requestThroughHaproxy(haproxy, 503)
           assert.equal(log.termination, 'SC--', log.line)
           // either the request's own handshake failed (be/gw, Tc -1) or the failed health check had already taken gw DOWN (<NOSRV>)
           assert.ok(log.server === 'gw' || log.server === '<NOSRV>', log.line)
         },
         { defaults: ['option log-health-checks'] },
       )
-      await withNginx(
-        t,
-        'recommended location, system CA only (edge CA untrusted)',
-        () => location,
-        async (nginx) => {
-          const answer = await httpGet('127.0.0.1', nginx.port, '/prod/health', { headers: { host: 'localhost' } })
-          assert.equal(answer.status, 502, answer.body)
-          const line = await nginx.waitForError(/upstream SSL certificate verify error/, 5000)
-          assert.match(line, /while SSL handshaking to upstream/, line)
-        },
-      )
+      await withNginx(t, 'recommended location, system CA only (edge CA untrusted)', () => location, async (nginx) => {
+        const answer = await getThroughProxy(nginx.port)
+        assert.equal(answer.status, 502, answer.body)
+        const line = await nginx.waitForError(/upstream SSL certificate verify error/, 5000)
+        assert.match(line, /while SSL handshaking to upstream/, line)
+      })
     })
 
     it('recommended.nginx, pasted verbatim into a real nginx server {}: nginx -t passes, 200', async (t) => {
@@ -456,19 +363,14 @@ describe('real HAProxy and nginx in front of a strict-SNI edge', { timeout: 180_
       assert.match(location, /proxy_ssl_name api\.test;/)
       assert.match(location, /proxy_set_header Host api\.test(:\d+)?;/)
       assert.match(location, /proxy_ssl_verify on;/)
-      assert.ok(location.includes(`proxy_ssl_trusted_certificate ${edge.caFile};`), location)
+      assert.ok(location.includes(`proxy_ssl_trusted_certificate ${needEdge().caFile};`), location)
 
-      await withNginx(
-        t,
-        'recommended location (verbatim)',
-        () => location,
-        async (nginx) => {
-          const answer = await httpGet('127.0.0.1', nginx.port, '/prod/health', { headers: { host: 'localhost' } })
-          assert.equal(answer.status, 200, answer.body)
-          assert.equal(JSON.parse(answer.body).ok, true)
-          assert.deepEqual(nginx.upstreamErrors(), [])
-        },
-      )
+      await withNginx(t, 'recommended location (verbatim)', () => location, async (nginx) => {
+        const answer = await getThroughProxy(nginx.port)
+        assert.equal(answer.status, 200, answer.body)
+        assert.equal(JSON.parse(answer.body).ok, true)
+        assert.deepEqual(nginx.upstreamErrors(), [])
+      })
     })
   })
 })

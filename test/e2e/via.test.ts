@@ -14,15 +14,17 @@
 // Every probe run pins api.test for BOTH its ports with --resolve: nothing is ever asked of DNS.
 // haproxy and nginx are REQUIRED: when missing, the suite fails (it never skips).
 import assert from 'node:assert/strict'
-import { after, before, describe, it, type TestContext } from 'node:test'
+import { describe, it, type TestContext } from 'node:test'
 import {
+  haproxyBackend,
   haproxyConfigWithBackend,
+  nginxLocation,
   requireBinary,
   runCli,
   startHaproxy,
   startNginxProxy,
-  strictEdge,
   probeEdgeArgs,
+  useStrictEdge,
   type CliResult,
   type StrictEdge,
 } from '../support/e2e/index.js'
@@ -48,24 +50,15 @@ function diag(t: TestContext, text: string): void {
   for (const line of text.split('\n')) t.diagnostic(line)
 }
 
-let edge: StrictEdge
-let setupError: Error | undefined
-
-function needEdge(): StrictEdge {
-  if (setupError) throw new Error(`setup failed (the strict edge is a real nginx): ${setupError.message}`, { cause: setupError })
-  assert.ok(edge, 'the strict edge did not start')
-  return edge
-}
-
-const upstream = () => `${edge.address}:${edge.port}`
+// every test starts with needEdge() (through the helpers below): it FAILS when the edge did not start
+const { needEdge } = useStrictEdge()
 
 /** `probe api.test ... --via http://127.0.0.1:<proxyPort>/`: both ports of api.test pinned to the edge address. */
 async function probeVia(t: TestContext, proxyPort: number, extra: string[] = ['--json']): Promise<CliResult> {
   const e = needEdge()
   const args = await probeEdgeArgs(e, ['--ca-file', e.caFile, '--via', `http://127.0.0.1:${proxyPort}/`, ...extra])
-  const started = Date.now()
   const result = await runCli(args, { timeoutMs: 30_000 })
-  t.diagnostic(`apigw-doctor ${args.join(' ')} -> exit ${result.code} in ${Date.now() - started} ms`)
+  t.diagnostic(`apigw-doctor ${args.join(' ')} -> exit ${result.code} in ${Math.round(result.ms)} ms`)
   return result
 }
 
@@ -124,11 +117,12 @@ function assertVia(t: TestContext, result: CliResult, want: Expectation): ViaRep
   return json
 }
 
-async function withHaproxyBackend<T>(t: TestContext, backend: string, body: (port: number) => Promise<T>, timeoutConnect = '1s'): Promise<T> {
+async function withHaproxyBackend<T>(t: TestContext, backend: (edge: StrictEdge) => string, body: (port: number) => Promise<T>, timeoutConnect = '1s'): Promise<T> {
+  const text = backend(needEdge())
   requireBinary('haproxy', 'apt-get install -y haproxy')
   // retries 1 (and, for the no-SNI case, a small timeout connect: HAProxy waits min(timeout connect, 1s)
   // before a retry): the refused handshake costs well under a second instead of three
-  const haproxy = await startHaproxy((ctx) => haproxyConfigWithBackend(ctx, 'be_gw', backend, { timeoutConnect, retries: 1 }))
+  const haproxy = await startHaproxy((ctx) => haproxyConfigWithBackend(ctx, 'be_gw', text, { timeoutConnect, retries: 1 }))
   try {
     return await body(haproxy.port)
   } finally {
@@ -138,9 +132,10 @@ async function withHaproxyBackend<T>(t: TestContext, backend: string, body: (por
   }
 }
 
-async function withNginxLocation<T>(t: TestContext, location: string, body: (port: number) => Promise<T>): Promise<T> {
+async function withNginxLocation<T>(t: TestContext, location: (edge: StrictEdge) => string, body: (port: number) => Promise<T>): Promise<T> {
+  const text = location(needEdge())
   requireBinary('nginx', 'apt-get install -y nginx')
-  const nginx = await startNginxProxy(location)
+  const nginx = await startNginxProxy(text)
   try {
     return await body(nginx.port)
   } finally {
@@ -149,159 +144,125 @@ async function withNginxLocation<T>(t: TestContext, location: string, body: (por
   }
 }
 
+interface Via {
+  json: ViaReport
+  result: CliResult
+}
+
+/** `probe --via` through a real HAProxy with `backend`, its report checked against `want`. */
+async function viaHaproxy(t: TestContext, backend: (edge: StrictEdge) => string, want: Expectation, timeoutConnect?: string): Promise<Via> {
+  return withHaproxyBackend(
+    t,
+    backend,
+    async (port) => {
+      const result = await probeVia(t, port)
+      return { json: assertVia(t, result, want), result }
+    },
+    timeoutConnect,
+  )
+}
+
+/** `probe --via --proxy-kind nginx` through a real nginx with `location`, its report checked against `want`. */
+async function viaNginx(t: TestContext, location: (edge: StrictEdge) => string, want: Expectation): Promise<Via> {
+  return withNginxLocation(t, location, async (port) => {
+    const result = await probeVia(t, port, ['--proxy-kind', 'nginx', '--json'])
+    return { json: assertVia(t, result, want), result }
+  })
+}
+
+/** Whichever proxy leaves SNI out, the same diagnosis: only the status the proxy answers differs (HAProxy 503, nginx 502). */
+const MISSING_SNI = {
+  id: 'proxy-missing-sni',
+  severity: 'error',
+  exit: 1,
+  fix: { haproxy: ['sni str(api.test)'], nginx: ['proxy_ssl_server_name on;', 'proxy_ssl_name api.test;'] },
+  evidence: ['via', 'tls-no-sni'],
+} satisfies Omit<Expectation, 'viaStatus'>
+
+/** A proxy that sends SNI and rewrites Host, HAProxy or nginx. */
+const PROXY_OK: Expectation = { id: 'proxy-ok', severity: 'info', viaStatus: 200, exit: 0, fix: {}, evidence: ['via', 'tls-sni'] }
+
 describe('probe --via through real HAProxy and nginx in front of a strict-SNI edge', { timeout: 120_000 }, () => {
-  before(async () => {
-    try {
-      edge = await strictEdge()
-    } catch (err) {
-      setupError = err as Error
-    }
-  })
-
-  after(async () => {
-    await edge?.stop()
-  })
-
   describe('HAProxy', () => {
     it('server gw <edge> without ssl: proxy-missing-tls (the edge\'s 400 for plain HTTP on the TLS port), exit 1', async (t) => {
-      needEdge()
-      await withHaproxyBackend(t, `backend be_gw\n    server gw ${upstream()}\n`, async (port) => {
-        const result = await probeVia(t, port)
-        const json = assertVia(t, result, {
-          id: 'proxy-missing-tls',
-          severity: 'error',
-          viaStatus: 400,
-          exit: 1,
-          fix: { haproxy: [' ssl ', 'sni str(api.test)'], nginx: ['proxy_pass https://'] },
-          evidence: ['via', 'http-to-tls-port'],
-        })
-        assert.match(json.via!.http?.bodyExcerpt ?? '', /plain HTTP request was sent to HTTPS port/)
+      const { json } = await viaHaproxy(t, haproxyBackend.noSsl, {
+        id: 'proxy-missing-tls',
+        severity: 'error',
+        viaStatus: 400,
+        exit: 1,
+        fix: { haproxy: [' ssl ', 'sni str(api.test)'], nginx: ['proxy_pass https://'] },
+        evidence: ['via', 'http-to-tls-port'],
       })
+      assert.match(json.via!.http?.bodyExcerpt ?? '', /plain HTTP request was sent to HTTPS port/)
     })
 
     it('ssl verify none without sni: proxy-missing-sni (HAProxy\'s own 503, SC--), exit 1', async (t) => {
-      needEdge()
-      await withHaproxyBackend(t, `backend be_gw\n    server gw ${upstream()} ssl verify none\n`, async (port) => {
-        const started = Date.now()
-        const result = await probeVia(t, port)
-        const json = assertVia(t, result, {
-          id: 'proxy-missing-sni',
-          severity: 'error',
-          viaStatus: 503,
-          exit: 1,
-          fix: { haproxy: ['sni str(api.test)'], nginx: ['proxy_ssl_server_name on;', 'proxy_ssl_name api.test;'] },
-          evidence: ['via', 'tls-no-sni'],
-        })
-        // the 503 is HAProxy's own page, not the edge's
-        assert.match(json.via!.http?.bodyExcerpt ?? '', /No server is available to handle this request/)
-        assert.match(json.diagnoses[0]!.summary, /SC--/)
-        assert.ok(Date.now() - started < 15_000, `took ${Date.now() - started} ms`)
-      }, '500ms')
+      const { json, result } = await viaHaproxy(t, haproxyBackend.noSni, { ...MISSING_SNI, viaStatus: 503 }, '500ms')
+      // the 503 is HAProxy's own page, not the edge's
+      assert.match(json.via!.http?.bodyExcerpt ?? '', /No server is available to handle this request/)
+      assert.match(json.diagnoses[0]!.summary, /SC--/)
+      assert.ok(result.ms < 15_000, `took ${Math.round(result.ms)} ms`)
     })
 
     it('ssl verify none sni str(api.test) without a Host rewrite: proxy-missing-host-rewrite (403 like the wrong-Host probe), exit 1', async (t) => {
-      needEdge()
-      await withHaproxyBackend(t, `backend be_gw\n    server gw ${upstream()} ssl verify none sni str(${edge.hostname})\n`, async (port) => {
-        const result = await probeVia(t, port)
-        const json = assertVia(t, result, {
-          id: 'proxy-missing-host-rewrite',
-          severity: 'error',
-          viaStatus: 403,
-          exit: 1,
-          fix: { haproxy: ['http-request set-header Host api.test'], nginx: ['proxy_set_header Host api.test'] },
-          evidence: ['via', 'tls-sni-wrong-host'],
-        })
-        assert.equal(json.via!.http?.headers['x-amzn-errortype'], 'ForbiddenException')
-        // the fix is the Host line only, not the server line
-        assert.doesNotMatch(json.diagnoses[0]!.fix.haproxy ?? '', /sni str\(/)
+      const { json } = await viaHaproxy(t, haproxyBackend.noHostRewrite, {
+        id: 'proxy-missing-host-rewrite',
+        severity: 'error',
+        viaStatus: 403,
+        exit: 1,
+        fix: { haproxy: ['http-request set-header Host api.test'], nginx: ['proxy_set_header Host api.test'] },
+        evidence: ['via', 'tls-sni-wrong-host'],
       })
+      assert.equal(json.via!.http?.headers['x-amzn-errortype'], 'ForbiddenException')
+      // the fix is the Host line only, not the server line
+      assert.doesNotMatch(json.diagnoses[0]!.fix.haproxy ?? '', /sni str\(/)
     })
 
     it('sni str(api.test) and http-request set-header Host api.test: proxy-ok, exit 0', async (t) => {
-      needEdge()
-      await withHaproxyBackend(
-        t,
-        `backend be_gw\n    http-request set-header Host ${edge.hostname}\n    server gw ${upstream()} ssl verify none sni str(${edge.hostname})\n`,
-        async (port) => {
-          const result = await probeVia(t, port)
-          const json = assertVia(t, result, { id: 'proxy-ok', severity: 'info', viaStatus: 200, exit: 0, fix: {}, evidence: ['via', 'tls-sni'] })
-          assert.equal(json.via!.outcome, 'ok')
-          // nothing to fix in the proxy: no proxy snippet
-          assert.equal(json.diagnoses[0]!.fix.haproxy, undefined)
-          assert.equal(json.diagnoses[0]!.fix.nginx, undefined)
-        },
-      )
+      const { json } = await viaHaproxy(t, haproxyBackend.sniAndHost, PROXY_OK)
+      assert.equal(json.via!.outcome, 'ok')
+      // nothing to fix in the proxy: no proxy snippet
+      assert.equal(json.diagnoses[0]!.fix.haproxy, undefined)
+      assert.equal(json.diagnoses[0]!.fix.nginx, undefined)
     })
   })
 
   describe('nginx', () => {
     it('proxy_pass https:// without proxy_ssl_server_name: proxy-missing-sni (nginx\'s own 502), exit 1', async (t) => {
-      needEdge()
-      await withNginxLocation(t, `location / {\n    proxy_pass https://${upstream()};\n}\n`, async (port) => {
-        const result = await probeVia(t, port, ['--proxy-kind', 'nginx', '--json'])
-        const json = assertVia(t, result, {
-          id: 'proxy-missing-sni',
-          severity: 'error',
-          viaStatus: 502,
-          exit: 1,
-          fix: { haproxy: ['sni str(api.test)'], nginx: ['proxy_ssl_server_name on;', 'proxy_ssl_name api.test;'] },
-          evidence: ['via', 'tls-no-sni'],
-        })
-        assert.match(json.via!.http?.headers.server ?? '', /nginx/)
-        assert.match(json.diagnoses[0]!.summary, /SSL_do_handshake\(\) failed/)
-      })
+      const { json } = await viaNginx(t, nginxLocation.noSni, { ...MISSING_SNI, viaStatus: 502 })
+      assert.match(json.via!.http?.headers.server ?? '', /nginx/)
+      assert.match(json.diagnoses[0]!.summary, /SSL_do_handshake\(\) failed/)
     })
 
     it('proxy_ssl_server_name on; proxy_ssl_name api.test; proxy_set_header Host api.test: proxy-ok, exit 0', async (t) => {
-      needEdge()
-      await withNginxLocation(
-        t,
-        `location / {\n    proxy_pass https://${upstream()};\n    proxy_ssl_server_name on;\n    proxy_ssl_name ${edge.hostname};\n    proxy_set_header Host ${edge.hostname};\n}\n`,
-        async (port) => {
-          const result = await probeVia(t, port, ['--proxy-kind', 'nginx', '--json'])
-          const json = assertVia(t, result, { id: 'proxy-ok', severity: 'info', viaStatus: 200, exit: 0, fix: {}, evidence: ['via', 'tls-sni'] })
-          assert.equal(json.via!.outcome, 'ok')
-        },
-      )
+      const { json } = await viaNginx(t, nginxLocation.sniAndHost, PROXY_OK)
+      assert.equal(json.via!.outcome, 'ok')
     })
 
     it('proxy_pass http:// to the TLS port: proxy-missing-tls (the edge\'s 400), exit 1', async (t) => {
-      needEdge()
-      await withNginxLocation(t, `location / {\n    proxy_pass http://${upstream()};\n}\n`, async (port) => {
-        const result = await probeVia(t, port, ['--proxy-kind', 'nginx', '--json'])
-        assertVia(t, result, {
-          id: 'proxy-missing-tls',
-          severity: 'error',
-          viaStatus: 400,
-          exit: 1,
-          fix: { nginx: [`proxy_pass https://${upstream()};`] },
-          evidence: ['via', 'http-to-tls-port'],
-        })
+      await viaNginx(t, nginxLocation.plainHttp, {
+        id: 'proxy-missing-tls',
+        severity: 'error',
+        viaStatus: 400,
+        exit: 1,
+        fix: { nginx: [`proxy_pass https://${needEdge().upstream};`] },
+        evidence: ['via', 'http-to-tls-port'],
       })
     })
 
     it('SNI right but proxy_set_header Host $host: proxy-missing-host-rewrite (403 Forbidden), exit 1', async (t) => {
-      needEdge()
-      await withNginxLocation(
-        t,
-        `location / {\n    proxy_pass https://${upstream()};\n    proxy_ssl_server_name on;\n    proxy_ssl_name ${edge.hostname};\n    proxy_set_header Host $host;\n}\n`,
-        async (port) => {
-          const result = await probeVia(t, port, ['--proxy-kind', 'nginx', '--json'])
-          assertVia(t, result, {
-            id: 'proxy-missing-host-rewrite',
-            severity: 'error',
-            viaStatus: 403,
-            exit: 1,
-            fix: { nginx: ['proxy_set_header Host api.test'] },
-            evidence: ['via', 'tls-sni-wrong-host'],
-          })
-        },
-      )
+      await viaNginx(t, nginxLocation.clientHost, {
+        id: 'proxy-missing-host-rewrite',
+        severity: 'error',
+        viaStatus: 403,
+        exit: 1,
+        fix: { nginx: ['proxy_set_header Host api.test'] },
+        evidence: ['via', 'tls-sni-wrong-host'],
+      })
     })
 
     it('human output with --proxy-kind nginx: the nginx fix line is printed, the HAProxy one is not', async (t) => {
-      needEdge()
-      await withNginxLocation(t, `location / {\n    proxy_pass https://${upstream()};\n}\n`, async (port) => {
+      await withNginxLocation(t, nginxLocation.noSni, async (port) => {
         const result = await probeVia(t, port, ['--proxy-kind', 'nginx'])
         diag(t, result.stdout)
         assert.equal(result.json, undefined, 'human mode must not print JSON')

@@ -6,12 +6,12 @@
 // dist/ is missing or older than src/ (APIGW_E2E_NO_BUILD=1 skips the build step).
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
+import { REPO_ROOT, runCli as runBuiltCli, type CliOptions, type CliResult } from '../cli.js'
 import { run, type RunResult } from './util.js'
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+export { REPO_ROOT, type CliResult }
 
 function newestMtime(path: string): number {
   const st = statSync(path)
@@ -66,26 +66,7 @@ export function cliDir(): Promise<string> {
   return snapshot
 }
 
-export interface CliResult extends RunResult {
-  args: string[]
-  /** stdout parsed as JSON when it is JSON, else undefined */
-  json: unknown
-}
-
-/** `node bin/run.js <args>` from the snapshot; NO_COLOR set, stdin empty. */
-export async function runCli(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
-  const dir = await cliDir()
-  const result = await run(process.execPath, [join(dir, 'bin/run.js'), ...args], {
-    cwd: dir,
-    env: { ...process.env, NO_COLOR: '1', NODE_TLS_REJECT_UNAUTHORIZED: undefined, ...opts.env },
-    timeoutMs: opts.timeoutMs ?? 60_000,
-    input: opts.input,
-  })
-  let json: unknown
-  try {
-    json = JSON.parse(result.stdout)
-  } catch {
-    json = undefined
-  }
-  return { ...result, args, json }
+/** `node bin/run.js <args>` from the snapshot (see test/support/cli.ts: NO_COLOR set, stdin empty unless `input`). */
+export async function runCli(args: string[], opts: Omit<CliOptions, 'root'> = {}): Promise<CliResult> {
+  return runBuiltCli(args, { ...opts, timeoutMs: opts.timeoutMs ?? 60_000, root: await cliDir() })
 }

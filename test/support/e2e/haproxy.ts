@@ -1,7 +1,10 @@
 // A real HAProxy as a child process (`haproxy -db -f cfg`), its httplog lines captured from stdout
 // (`log stdout format raw local0` in `global`).
+import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { getThroughProxy, type HttpAnswer } from './http-client.js'
+import { parseHttplog, type HttplogLine } from './httplog.js'
 import { freePort, makeTmpDir, requireBinary, run, startDaemon, waitForListening, type Daemon } from './util.js'
 
 export interface HaproxyInstance {
@@ -134,4 +137,21 @@ export async function startHaproxy(config: string | ((ctx: HaproxyContext) => st
       tmp.cleanup()
     },
   }
+}
+
+/** The httplog line of the GET of `path`, parsed (waited for: HAProxy logs when the stream ends). */
+export async function httplogFor(haproxy: HaproxyInstance, path = '/prod/health'): Promise<HttplogLine> {
+  const line = await haproxy.waitForLog(new RegExp(`"GET ${path.replaceAll('/', '\\/')} HTTP/1\\.1"`), 8000)
+  const parsed = parseHttplog(line)
+  assert.ok(parsed, `not an httplog line: ${line}`)
+  return parsed
+}
+
+/** GET `path` through HAProxy (getThroughProxy), then its httplog line: both must carry `status`. */
+export async function requestThroughHaproxy(haproxy: HaproxyInstance, status: number, path = '/prod/health'): Promise<{ answer: HttpAnswer; log: HttplogLine }> {
+  const answer = await getThroughProxy(haproxy.port, path)
+  assert.equal(answer.status, status, answer.body)
+  const log = await httplogFor(haproxy, path)
+  assert.equal(log.status, status, log.line)
+  return { answer, log }
 }

@@ -34,3 +34,8 @@ export async function httpGet(
     req.end()
   })
 }
+
+/** GET `path` from the proxy under test on 127.0.0.1:`port` the way its clients do: Host: localhost. */
+export function getThroughProxy(port: number, path = '/prod/health'): Promise<HttpAnswer> {
+  return httpGet('127.0.0.1', port, path, { headers: { host: 'localhost' } })
+}

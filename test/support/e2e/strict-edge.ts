@@ -16,6 +16,8 @@ export interface StrictEdge {
   /** loopback address it listens on (127.0.0.2 unless told otherwise) */
   address: string
   port: number
+  /** `address:port` (an IPv6 address in brackets), as a proxy names its upstream */
+  upstream: string
   /** the name it serves (SNI and Host): api.test */
   hostname: string
   pki: Pki
@@ -141,6 +143,7 @@ http {
   return {
     address,
     port,
+    upstream: listen,
     hostname,
     pki,
     files,
