@@ -225,3 +225,27 @@ test('verdicts: healthy / problems / unreachable over the same host', async (t) 
     for (const d of report.diagnoses) assertShape(d)
   }
 })
+
+test('sni-rejected: the edge serves other names; SNI = target is refused while no SNI completes', async (t) => {
+  const {report} = await reportFor(t, {hostnames: ['other.test'], noSni: 'serve', wrongSni: 'alert-112'})
+  assert.equal(probe(report, 'tls-sni').outcome, 'tls-alert')
+  assert.equal(probe(report, 'tls-no-sni').tls?.version !== undefined, true, 'the handshake without SNI completes')
+  const d = diagnosis(report, 'sni-rejected')
+  assertShape(d)
+  assert.equal(d.severity, 'error')
+  assert.ok(d.evidence.includes('tls-sni') && d.evidence.includes('tls-no-sni'))
+  assert.ok(!ids(report).includes('sni-required'), 'not a missing-SNI problem')
+  assert.notEqual(report.verdict, 'healthy')
+})
+
+for (const mode of ['garbage-response', 'close-after-headers-start', 'endless-headers'] as const) {
+  test(`http-no-answer: the handshake works, the HTTP answer does not (${mode})`, async (t) => {
+    const {report} = await reportFor(t, {mode}, {timeoutMs: 1500})
+    assert.ok(probe(report, 'tls-sni').tls?.version, 'handshake completed')
+    const d = diagnosis(report, 'http-no-answer')
+    assertShape(d)
+    assert.equal(d.severity, 'error')
+    assert.ok(!ids(report).includes('unreachable'))
+    assert.equal(report.verdict, 'problems')
+  })
+}
