@@ -1,7 +1,7 @@
 // Input hygiene shared by the explainers: bounded input, escaped control characters, and host
 // names that are only ever put into a snippet after validation.
 
-import {classifyHost, hostForUrl} from '../target/hostname.js'
+import {classifyHost, HOST_PLACEHOLDER, hostForUrl} from '../target/hostname.js'
 
 /** Input beyond this is ignored: no log line or error message is anywhere near it. */
 export const MAX_INPUT = 64 * 1024
@@ -87,11 +87,8 @@ export function isIpLiteral(host: string): boolean {
 }
 
 /** The placeholder used in snippets when the input named no usable host. */
-export const HOST_PLACEHOLDER = '<host>'
-
-export function hostOrPlaceholder(host: string | null | undefined): string {
-  return host ?? HOST_PLACEHOLDER
-}
+// The same placeholder the fix generators accept: advice built from them and probe hints agree.
+export {HOST_PLACEHOLDER}
 
 /** `apigw-doctor probe <host>`, with an IP written as a URL authority would need it. */
 export function probeCommand(host: string | null | undefined, extra = ''): string {

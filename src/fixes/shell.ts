@@ -15,8 +15,3 @@ export function shellQuote(value: string): string {
   if (PLAIN_WORD.test(value)) return value
   return `'${value.replaceAll("'", `'\\''`)}'`
 }
-
-/** A command line from argv: every element quoted. */
-export function shellCommand(argv: string[]): string {
-  return argv.map(shellQuote).join(' ')
-}

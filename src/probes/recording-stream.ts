@@ -14,7 +14,7 @@ export class RecordingStream extends Duplex {
 
   constructor(
     private readonly socket: Socket,
-    private readonly keep = 64,
+    keep = 64,
   ) {
     super()
     socket.on('data', (chunk: Buffer) => {
