@@ -1,3 +1,4 @@
+import {DEFAULT_PORT} from './authority.js'
 import {UsageError} from '../cli/errors.js'
 import {classifyHost} from './hostname.js'
 
@@ -27,7 +28,7 @@ export function parseVia(raw: string): ViaTarget {
     url: url.toString(),
     scheme,
     host,
-    port: url.port ? Number(url.port) : scheme === 'https' ? 443 : 80,
+    port: url.port ? Number(url.port) : DEFAULT_PORT[scheme],
     path: url.pathname !== '/' || url.search ? url.pathname + url.search : null,
   }
 }

@@ -1,6 +1,7 @@
 // What a proxy_pass connects to (through `set` variables and upstream groups), and what the
 // proxy_pass rules share about it: the names SNI and Host should carry, the block, the includes.
 
+import {DEFAULT_PORT} from '../../target/authority.js'
 import type {FixContext} from '../../fixes/types.js'
 import {edgeName, isApiGateway, isCloudEndpoint, splitHostPort, type ParsedAddress} from '../hosts.js'
 import {walkNginx, type NginxDirective} from '../nginx-parser.js'
@@ -122,7 +123,7 @@ function parseProxyPass(directive: NginxDirective, root: NginxDirective[], upstr
       return {
         scheme,
         address: {kind: 'templated', host: authority, port: port ? Number(port[1]) : null},
-        port: port ? Number(port[1]) : scheme === 'https' ? 443 : 80,
+        port: port ? Number(port[1]) : DEFAULT_PORT[scheme],
         rest: slash < 0 ? '' : after.slice(slash),
         hasVariables: true,
         upstream: null,
@@ -149,7 +150,7 @@ function parseProxyPass(directive: NginxDirective, root: NginxDirective[], upstr
     }
   }
   const address = splitHostPort(authority)
-  return {scheme, address, port: address.port ?? (scheme === 'https' ? 443 : 80), rest, hasVariables, upstream: null}
+  return {scheme, address, port: address.port ?? DEFAULT_PORT[scheme], rest, hasVariables, upstream: null}
 }
 
 /** A proxy_pass and what its rules share; null when the linter cannot tell where it connects. */

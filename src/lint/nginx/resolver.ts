@@ -1,6 +1,7 @@
 // nginx-static-resolution: a literal cloud host is resolved once, when nginx starts, and its
 // addresses rotate; a proxy_pass with variables and no resolver fails every request.
 
+import {DEFAULT_PORT} from '../../target/authority.js'
 import {hostForUrl} from '../../target/hostname.js'
 import {isHostName} from '../hosts.js'
 import {effective, hasHttpAncestor} from './context.js'
@@ -50,8 +51,7 @@ function staticResolutionFix(target: ProxyTarget, host: string | null, scheme: '
     // A group on 80 that the https fix moves to TLS connects to 443.
     if (scheme === 'https' && target.scheme === 'http' && connectPort === 80) connectPort = 443
   }
-  const defaultPort = scheme === 'https' ? 443 : 80
-  const authority = connectPort === defaultPort ? '$apigw_upstream' : `$apigw_upstream:${connectPort}`
+  const authority = connectPort === DEFAULT_PORT[scheme] ? '$apigw_upstream' : `$apigw_upstream:${connectPort}`
   const lines = [...(hasResolver ? [] : [RESOLVER_LINE]), `set $apigw_upstream ${hostForUrl(host)};`]
   if (target.rest && !target.rest.startsWith('$')) lines.push('# with a variable, a URI part in proxy_pass replaces the whole request URI (not only the location prefix)')
   lines.push(`proxy_pass ${scheme}://${authority}${target.rest};`)
