@@ -97,7 +97,7 @@ async function main() {
   console.log(`   matrix wall time / one probe (tls-sni)        ${(median(matrixTimes) / median(oneProbeTimes)).toFixed(2)}x   (${median(matrixTimes).toFixed(0)} ms / ${median(oneProbeTimes).toFixed(0)} ms; sequential would be ~${(median(sequentialSums) / median(oneProbeTimes)).toFixed(1)}x)`)
 
   const {probeTarget} = await import('../src/pipeline/probe-target.js')
-  const {mapConcurrent} = await import('../src/pipeline/batch.js')
+  const {runBatch} = await import('../src/pipeline/batch-run.js')
   const probeOptions = {port: tlsRelay.port, httpPort: httpRelay.port, path: '/', method: 'GET', headers: [], resolve: options.resolve, connectTo: [], caFile: null, caPem: null, timeoutMs: 5000, proxyKind: 'haproxy' as const, proxyVersion: null, via: null}
   const target = {input: 'api.test', host: 'api.test', hostKind: 'name' as const}
   const tool = {name: 'apigw-doctor', version: 'bench'}
@@ -108,7 +108,7 @@ async function main() {
     await probeTarget(target, probeOptions, options.secureContext, tool)
     singles.push(performance.now() - started)
     started = performance.now()
-    await mapConcurrent(Array.from({length: 16}, () => target), 16, (t) => probeTarget(t, probeOptions, options.secureContext, tool))
+    await runBatch({items: Array.from({length: 16}, () => target), concurrency: 16, work: (t) => probeTarget(t, probeOptions, options.secureContext, tool), onResult: () => {}})
     batches.push(performance.now() - started)
   }
   console.log('\n3. a batch of 16 targets (--concurrency 16) against one target      goal: far below 16x')

@@ -46,49 +46,66 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
 
   async run(): Promise<Report | undefined> {
     const {flags, argv} = await this.parse(Probe)
-    const {probeOptions} = await import('../pipeline/probe-options.js')
-    const {parseTarget} = await import('../target/parse-target.js')
-    const batch = await import('../pipeline/batch.js')
+    const [{probeOptions}, batch] = await Promise.all([import('../pipeline/probe-options.js'), import('../pipeline/batch.js')])
 
     const options = await probeOptions(flags)
-    const inputs = argv as string[]
-    const targets = []
-    for (const input of inputs) {
-      if (input === '-') targets.push(...batch.parseTargetList(await batch.readStdin(), 'stdin'))
-      else targets.push(parseTarget(input))
+    const {targets, bad, batch: isBatch} = await batch.collectTargets(argv as string[], flags.file)
+    // Bad lines of a list are reported and skipped (NDJSON error objects under --json), before any probe.
+    for (const line of bad) {
+      if (flags.json) this.out(JSON.stringify(batch.badLineJson(line)))
+      else process.stderr.write(batch.badLineText(line) + '\n')
     }
-    if (flags.file) targets.push(...batch.parseTargetList(await batch.readTargetFile(flags.file), flags.file))
-    if (targets.length === 0) throw new UsageError('no target: give a host, host:port, IP literal, https:// URL, --file FILE or - for stdin')
+    if (targets.length === 0) {
+      throw new UsageError(bad.length > 0 ? `no valid target: ${bad.length} bad line${bad.length === 1 ? '' : 's'}, nothing to probe` : 'no target: give a host, host:port, IP literal, https:// URL, --file FILE or - for stdin', bad.length > 0 ? 'no-valid-target' : 'usage')
+    }
 
-    const [{buildTrustStore}, {probeTarget}] = await Promise.all([import('../probes/trust-store.js'), import('../pipeline/probe-target.js')])
+    const [{buildTrustStore}, {probeTarget}, {probeBatch}, interruption] = await Promise.all([
+      import('../probes/trust-store.js'),
+      import('../pipeline/probe-target.js'),
+      import('../pipeline/probe-batch.js'),
+      import('../pipeline/interrupt.js'),
+    ])
     const secureContext = buildTrustStore(options.caPem)
     const tool = {name: this.config.name, version: this.config.version}
     const style = this.style({...flags, json: flags.json || flags.quiet})
-    const spinner = style.spinner ? (await import('ora')).default({text: `probing ${targets.length === 1 ? targets[0]!.host : `${targets.length} targets`}…`, stream: process.stderr}).start() : null
+    const spinner = style.spinner ? (await import('ora')).default({text: `probing ${isBatch ? `${targets.length} targets` : targets[0]!.host}…`, stream: process.stderr}).start() : null
 
-    const isBatch = targets.length > 1
-    let done = 0
-    let reports: Report[]
-    try {
-      reports = await batch.mapConcurrent(targets, flags.concurrency, async (target) => {
-        const report = await probeTarget(target, options, secureContext, tool)
-        done++
-        if (spinner && isBatch) spinner.text = `probed ${done}/${targets.length}…`
+    let single: Report | undefined
+    const interrupt = interruption.catchInterrupt()
+    const result = await probeBatch({
+      targets,
+      concurrency: flags.concurrency,
+      probe: (target) => probeTarget(target, options, secureContext, tool),
+      signal: interrupt.signal,
+      onReport: (report) => {
         // NDJSON: one line per target as soon as it is done, so a long batch streams.
         if (isBatch && flags.json) this.out(JSON.stringify(report))
-        return report
-      })
-    } finally {
+        if (!isBatch) single = report
+      },
+      onProgress: ({done, failing, total}) => {
+        if (spinner && isBatch) spinner.text = `probed ${done}/${total}${failing > 0 ? `, ${failing} failing` : ''}…`
+      },
+    }).finally(() => {
+      interrupt.dispose()
       spinner?.stop()
-    }
+    })
 
-    const {exitCodeFor} = await import('../diagnosis/diagnose.js')
-    process.exitCode = reports.some((r) => exitCodeFor(r) === 1) ? 1 : 0
-    if (flags.json) return isBatch ? undefined : reports[0]
+    const paint = painter(style.colour)
+    const width = process.stdout.columns ?? 120
+    if (isBatch && !flags.json) {
+      const [{renderBatchSummary}, Table] = await Promise.all([import('../render/batch-summary.js'), import('cli-table3')])
+      this.out(renderBatchSummary(result.rows, {targets: targets.length, badLines: bad.length, interrupted: result.interrupted}, Table.default, {paint, width}))
+    }
+    if (result.interrupted) {
+      process.stderr.write(`apigw-doctor: interrupted: ${result.rows.length} of ${targets.length} target${targets.length === 1 ? '' : 's'} probed\n`)
+      return interruption.exitAfterOutput(interruption.INTERRUPTED_EXIT)
+    }
+    process.exitCode = result.failing > 0 || bad.length > 0 ? 1 : 0
+    if (isBatch) return undefined
+    if (flags.json) return single
 
     const [{renderReport}, Table] = await Promise.all([import('../render/probe-report.js'), import('cli-table3')])
-    const renderOptions = {paint: painter(style.colour), proxyKind: options.proxyKind, width: process.stdout.columns ?? 120}
-    this.out(reports.map((r) => renderReport(r, Table.default, renderOptions)).join('\n\n'))
+    this.out(renderReport(single!, Table.default, {paint, proxyKind: options.proxyKind, width}))
     return undefined
   }
 }

@@ -56,8 +56,11 @@ export async function parseReports(text: string, label: string): Promise<SavedRe
     const where = `${label}, line ${number}`
     const parsed = tryParse(line)
     if (!parsed.ok) throw new UsageError(`${where}: not JSON (${EXPECTED}, one report per line)`, 'bad-report')
+    // A batch names the bad lines of its target list among the reports (schema/batch-error.schema.json).
+    if (isBatchErrorLine(parsed.value)) continue
     reports.push(await checkReport(parsed.value, where))
   }
+  if (reports.length === 0) throw new UsageError(`${label}: no report in it, only the errors of a batch (${EXPECTED})`, 'bad-report')
   return {reports, ndjson: true}
 }
 
@@ -75,6 +78,14 @@ async function checkReport(data: unknown, where: string): Promise<Report> {
     throw new UsageError(`${where}: not a valid report: ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`, 'bad-report')
   }
   return data as Report
+}
+
+function isBatchErrorLine(data: unknown): boolean {
+  if (typeof data !== 'object' || data === null || Object.keys(data).length !== 1) return false
+  const error = (data as {error?: unknown}).error
+  if (typeof error !== 'object' || error === null) return false
+  const {code, message, source, line} = error as Record<string, unknown>
+  return typeof code === 'string' && typeof message === 'string' && typeof source === 'string' && Number.isInteger(line)
 }
 
 function tryParse(text: string): {ok: true; value: unknown} | {ok: false} {
