@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Entry point: oclif reads oclif.manifest.json, so only the command being run is imported.
+// Entry point: oclif reads oclif.manifest.json, so only the command being run is imported. oclif and
+// the commands are bundled (scripts/build.js): dist/cli/oclif-entry.js is the one copy of oclif.
 // One colour decision for everything, oclif's help included: NO_COLOR, TERM=dumb or --no-color.
 if (process.env.TERM === 'dumb' || process.argv.includes('--no-color')) process.env.FORCE_COLOR = '0'
 
 const COMMANDS = ['probe', 'lint', 'explain', 'diagnose']
 const args = process.argv.slice(2)
-const [{run}, {flush}] = await Promise.all([import('@oclif/core/run'), import('@oclif/core/flush')])
+const {run, flush} = await import('../dist/cli/oclif-entry.js')
 
 /** Errors raised before a command runs (an unknown command) get the same one-line, exit-2 treatment. */
 function usageError(error) {
