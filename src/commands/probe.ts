@@ -10,7 +10,9 @@ export default class Probe extends BaseCommand {
   static override summary = 'Probe an HTTPS endpoint on raw sockets and say what a proxy in front of it must do'
   static override description = `Runs six probes at once against each target (plain HTTP, plain HTTP to the TLS port, TLS without SNI, the reference request with SNI and Host right, a wrong Host, a wrong SNI), diagnoses which of TLS, SNI and Host the target demands, and prints the fix for your proxy.
 
-Exit status: 0 the reference request works (requirements may be listed), 1 it does not, 2 bad usage or input.`
+Several targets, --file or - (stdin) make a batch: --concurrency targets at once, a report per target as it finishes (NDJSON with --json), then a summary table (target, verdict, main diagnosis). A line of the list that is not a target is reported (file:line) and skipped.
+
+Exit status: 0 the reference request works (requirements may be listed), 1 it does not (a batch: for any target, or a line of the list was bad), 2 bad usage or input (a batch: no valid target), 130 interrupted (Ctrl-C; what finished is printed).`
 
   static override examples = [
     {description: 'What does the endpoint demand? (include the stage in the path)', command: '<%= config.bin %> probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health'},
@@ -39,8 +41,8 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     'proxy-kind': Flags.string({description: 'which proxy\'s fixes to print', options: ['haproxy', 'nginx', 'envoy', 'apache', 'caddy', 'traefik', 'all'], default: 'haproxy'}),
     'proxy-version': Flags.string({description: 'version of that proxy, e.g. 2.4 or 3.3: fixes follow it'}),
     via: Flags.string({description: "URL of your own proxy (e.g. http://127.0.0.1:8080): also send the request through it and say which line of its config is wrong"}),
-    file: Flags.string({description: 'read targets from FILE, one per line (# comments)'}),
-    concurrency: Flags.integer({description: 'targets probed at once in a batch', default: 16, min: 1, max: 256}),
+    file: Flags.string({description: 'read targets from FILE, one per line (# comments; a bad line is reported and skipped)'}),
+    concurrency: Flags.integer({description: 'targets probed at once in a batch (each opens 6 connections, 7 with --via)', default: 16, min: 1, max: 256}),
     quiet: Flags.boolean({char: 'q', description: 'no spinner'}),
   }
 
@@ -68,7 +70,9 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     const secureContext = buildTrustStore(options.caPem)
     const tool = {name: this.config.name, version: this.config.version}
     const style = this.style({...flags, json: flags.json || flags.quiet})
-    const spinner = style.spinner ? (await import('ora')).default({text: `probing ${isBatch ? `${targets.length} targets` : targets[0]!.host}…`, stream: process.stderr}).start() : null
+    // A terminal that reports no width (a pty without a size: `script`, some CI runners) would make
+    // ora divide by zero columns and erase lines forever: no spinner there.
+    const spinner = style.spinner && (process.stderr.columns ?? 0) > 0 ? (await import('ora')).default({text: `probing ${isBatch ? `${targets.length} targets` : targets[0]!.host}…`, stream: process.stderr}).start() : null
 
     let single: Report | undefined
     const interrupt = interruption.catchInterrupt()
@@ -91,7 +95,7 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     })
 
     const paint = painter(style.colour)
-    const width = process.stdout.columns ?? 120
+    const width = process.stdout.columns || 120
     if (isBatch && !flags.json) {
       const [{renderBatchSummary}, Table] = await Promise.all([import('../render/batch-summary.js'), import('cli-table3')])
       this.out(renderBatchSummary(result.rows, {targets: targets.length, badLines: bad.length, interrupted: result.interrupted}, Table.default, {paint, width}))

@@ -11,6 +11,7 @@ import {after, before, describe, test} from 'node:test'
 
 import {reportValidator} from '../../src/observations/validate-report.js'
 import {REPO_ROOT, runCli, show, type CliResult} from '../support/cli.js'
+import {run} from '../support/e2e/util.js'
 import {edgeFor, type HasAfter} from '../support/probe-helpers.js'
 import {startRelay} from '../support/relay.js'
 import type {TestEdge, TestEdgeOptions} from '../support/test-edge.js'
@@ -209,6 +210,28 @@ describe('apigw-doctor probe: batches (built CLI)', {concurrency: 4}, () => {
     assert.equal(ndjson(r).length, 3, show(r))
     assert.equal(relay.connections.total, 18)
     assert.ok(relay.connections.peak <= 6, `peak ${relay.connections.peak}`)
+  })
+
+  test('on a terminal: a live progress line on stderr, then the summary; a terminal without a size gets no spinner and still finishes', async (t) => {
+    const {pin, at} = await batchEdge(t)
+    const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`
+    // timeout(1) kills the CLI itself if it hangs: script(1) being killed would leave it running.
+    const command = ['timeout', '-s', 'KILL', '15', process.execPath, join(REPO_ROOT, 'bin', 'run.js'), 'probe', at('api.test'), at('alt.test'), ...pin, '--http-port', '9'].map(quote).join(' ')
+    // script(1) runs the CLI on a pseudo-terminal; without `stty cols` that terminal reports 0 columns.
+    const onTerminal = async (setup: string): Promise<CliResult> => {
+      const started = performance.now()
+      const env = {...process.env, TERM: 'xterm', NO_COLOR: undefined, CI: undefined, APIGW_DOCTOR_DEBUG: undefined}
+      const result = await run('script', ['-qec', `${setup}${command}`, '/dev/null'], {cwd: REPO_ROOT, env, timeoutMs: 20_000, input: ''})
+      return {...result, args: [], ms: performance.now() - started, json: undefined}
+    }
+    const sized = await onTerminal('stty cols 120; ')
+    assert.equal(sized.code, 0, show(sized))
+    assert.match(sized.stdout, /probing 2 targets/, 'the spinner runs on a terminal')
+    assert.match(sized.stdout, /2 of 2 targets probed, 2 healthy/)
+    const unsized = await onTerminal('')
+    assert.equal(unsized.code, 0, show(unsized))
+    assert.doesNotMatch(unsized.stdout, /probing 2 targets/, 'no spinner on a terminal of width 0')
+    assert.match(unsized.stdout, /2 of 2 targets probed, 2 healthy/)
   })
 
   for (const mode of ['--json', 'human'] as const) {
