@@ -12,8 +12,12 @@ import type {Report} from '../../src/observations/report.js'
 import {parseReports} from '../../src/observations/validate-report.js'
 import {badLineJson, badLineText, collectTargets, parseTargetList, sourceName} from '../../src/pipeline/batch.js'
 import {runBatch} from '../../src/pipeline/batch-run.js'
+import {probeBatch} from '../../src/pipeline/probe-batch.js'
+import {probeTarget} from '../../src/pipeline/probe-target.js'
 import {batchRow, mainDiagnosis, renderBatchSummary} from '../../src/render/batch-summary.js'
+import {parseTarget} from '../../src/target/parse-target.js'
 import {alert, classicEdge, OBSERVED_AT, target} from '../support/observations.js'
+import {edgeFor, probeOptionsFor, sharedPki, TOOL} from '../support/probe-helpers.js'
 
 const require = createRequire(import.meta.url)
 
@@ -233,5 +237,39 @@ describe('saved batch output (diagnose)', () => {
 
   test('an object that merely looks like an error line is still refused', async () => {
     await assert.rejects(parseReports(`${line}\n{"error":{"code":"x"}}\n`, 'reports.ndjson'), UsageError)
+  })
+})
+
+describe('probeBatch against a live edge (loopback)', () => {
+  test('DNS: one lookup per target, shared by its six probes; rows in input order whatever the finishing order', async (t) => {
+    const edge = await edgeFor(t, {hostnames: ['api.test', 'alt.test', 'www.test']})
+    const {secureContext} = await sharedPki()
+    const lookups: string[] = []
+    // Stands in for DNS (nothing leaves loopback): every name is the edge.
+    const lookup = async (host: string) => {
+      lookups.push(host)
+      await sleep(host === 'api.test' ? 150 : 0)
+      return [edge.host]
+    }
+    const options = probeOptionsFor(edge, {resolve: [], lookup})
+    const finished: string[] = []
+    const result = await probeBatch({
+      targets: ['api.test', 'alt.test', 'www.test'].map((name) => parseTarget(name)),
+      concurrency: 3,
+      probe: (target) => probeTarget(target, options, secureContext, TOOL),
+      onReport: (report) => finished.push(report.target.host),
+    })
+    assert.deepEqual(lookups.sort(), ['alt.test', 'api.test', 'www.test'], 'one lookup per target for its six probes')
+    assert.equal(finished.at(-1), 'api.test', 'the slow lookup finishes last')
+    assert.deepEqual(
+      result.rows.map((row) => [row.target, row.verdict]),
+      [
+        ['api.test', 'healthy'],
+        ['alt.test', 'healthy'],
+        ['www.test', 'healthy'],
+      ],
+    )
+    assert.equal(result.failing, 0)
+    assert.equal(result.interrupted, false)
   })
 })
