@@ -5,6 +5,7 @@ import {diagnose, type DiagnoseOptions} from '../diagnosis/diagnose.js'
 import type {Report} from '../observations/report.js'
 import type {TargetInfo} from '../observations/types.js'
 import {WRONG_NAME} from '../probes/matrix.js'
+import {isSecretHeader, REDACTED} from '../target/headers.js'
 import {classifyHost} from '../target/hostname.js'
 import {isSnippetSafePath} from '../target/snippet-path.js'
 
@@ -24,9 +25,16 @@ function assertTrustworthyTarget(target: TargetInfo): void {
   if (port !== undefined && port !== null && !(Number.isInteger(port) && port >= 1 && port <= 65_535)) bad('pinnedPort')
 }
 
+/** A report edited by hand may hold a secret header's value: it is redacted again before anything shows it. */
+function redactHeaders(target: TargetInfo): TargetInfo {
+  if (!target.headers) return target
+  return {...target, headers: target.headers.map((h) => (isSecretHeader(h.name) ? {name: h.name, value: REDACTED, redacted: true} : h))}
+}
+
 /** A saved report diagnosed again by this version's rules, judged at the time the probes ran. */
 export function rediagnose(saved: Report, options: DiagnoseOptions): Report {
   assertTrustworthyTarget(saved.target)
-  const result = diagnose({target: saved.target, probes: saved.probes, observedAt: saved.generatedAt, ...(saved.via ? {via: saved.via} : {})}, options)
-  return {...saved, diagnoses: result.diagnoses, recommended: result.recommended, verdict: result.verdict}
+  const target = redactHeaders(saved.target)
+  const result = diagnose({target, probes: saved.probes, observedAt: saved.generatedAt, ...(saved.via ? {via: saved.via} : {})}, options)
+  return {...saved, target, diagnoses: result.diagnoses, recommended: result.recommended, verdict: result.verdict}
 }

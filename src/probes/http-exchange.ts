@@ -3,7 +3,8 @@ import {STATUS_CODES} from 'node:http'
 import {performance} from 'node:perf_hooks'
 
 import type {HttpObservation, Outcome} from '../observations/types.js'
-import {isSecretHeader} from '../target/headers.js'
+import {secretScrubber} from '../observations/redaction.js'
+import type {ExtraHeader} from '../target/headers.js'
 import {PhaseFailure, ms} from './phase.js'
 
 /** Headers that tell who answered: kept verbatim (bounded). Everything else is dropped. */
@@ -33,7 +34,7 @@ export interface ExchangeRequest {
   host: string
   method: string
   path: string
-  headers: Array<{name: string; value: string}>
+  headers: ExtraHeader[]
   userAgent: string
   timeoutMs: number
 }
@@ -133,15 +134,8 @@ async function readExcerpt(body: AsyncIterable<Buffer> & {destroy(): void}, time
  * A peer may echo request headers back (debug endpoints do): the values of secret headers are
  * scrubbed from whatever is kept of the response, so a report never carries them.
  */
-function secretScrubber(sent: Array<{name: string; value: string}>): ((text: string) => string) | null {
-  const secrets = sent.filter((h) => isSecretHeader(h.name) && h.value.length >= 4).map((h) => h.value)
-  if (secrets.length === 0) return null
-  return (text) => secrets.reduce((out, secret) => out.split(secret).join('<redacted>'), text)
-}
-
-export function redactSecrets(http: HttpObservation, sent: Array<{name: string; value: string}>): HttpObservation {
+export function redactSecrets(http: HttpObservation, sent: ExtraHeader[]): HttpObservation {
   const scrub = secretScrubber(sent)
-  if (!scrub) return http
   return {
     ...http,
     headers: Object.fromEntries(Object.entries(http.headers).map(([name, value]) => [name, scrub(value)])),
@@ -175,21 +169,21 @@ function observe(status: number, raw: Record<string, string | string[] | undefin
 
 const MALFORMED_CODES = new Set(['UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_EXCEEDED_MAX_SIZE', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'])
 
-function toFailure(err: NodeJS.ErrnoException & {data?: string}, timedOut: boolean, timeoutMs: number, sent: Array<{name: string; value: string}>): PhaseFailure {
+function toFailure(err: NodeJS.ErrnoException & {data?: string}, timedOut: boolean, timeoutMs: number, sent: ExtraHeader[]): PhaseFailure {
   const code = err.code ?? err.name ?? 'EHTTP'
   let outcome: Outcome
   if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') outcome = 'http-timeout'
   // undici 7 leaves HTTPParserError's code undefined: its name is the stable part.
   else if (code.startsWith('HPE_') || err.name === 'HTTPParserError' || MALFORMED_CODES.has(code)) outcome = 'http-malformed'
   else outcome = 'http-closed'
+  // undici found the bytes (and may quote them in its message); a peer may have echoed a secret into them.
+  const scrub = secretScrubber(sent)
   const message =
     outcome === 'http-timeout'
       ? `no complete response within ${timeoutMs} ms`
       : code === 'UND_ERR_HEADERS_OVERFLOW'
         ? `response headers exceed ${MAX_HEADER_BYTES} bytes`
-        : printable(err.message)
-  // undici found the bytes; a peer may have echoed a secret into them, so they are scrubbed first.
-  const scrub = secretScrubber(sent) ?? ((text: string) => text)
+        : scrub(printable(err.message))
   const extra = err.data ? {firstBytesHex: Buffer.from(scrub(err.data).slice(0, 64), 'latin1').toString('hex')} : {}
   return new PhaseFailure(outcome, {code: timedOut ? 'ETIMEDOUT' : code, message, phase: 'http'}, extra)
 }

@@ -4,7 +4,7 @@ import type {SecureContext, TLSSocket} from 'node:tls'
 
 import {asProxy} from '../observations/as-proxy.js'
 import type {ObservationId, Outcome, ProbeObservation, SentRequest, Timings, TlsObservation} from '../observations/types.js'
-import {isSecretHeader, type ExtraHeader} from '../target/headers.js'
+import {isSecret, type ExtraHeader} from '../target/headers.js'
 import {hostHeaderFor} from '../target/authority.js'
 import {hostForUrl} from '../target/hostname.js'
 import type {Endpoint} from '../target/resolve.js'
@@ -100,7 +100,7 @@ export async function observeExchange(spec: Exchange): Promise<ProbeObservation>
     // Credentials go only where they would go in production: over TLS to a certificate that
     // verifies for the target. Never over plain HTTP, never to a default or foreign certificate.
     const verified = spec.secretsTo === 'this-peer' || (sent.scheme === 'https' && tls?.trusted === true && tls.nameMatch === true)
-    const withheld = verified ? [] : spec.headers.filter((h) => isSecretHeader(h.name))
+    const withheld = verified ? [] : spec.headers.filter(isSecret)
     if (withheld.length > 0) sent.withheldHeaders = withheld.map((h) => h.name)
     exchanged = await exchange(socket, {
       origin: `${sent.scheme}://${hostForUrl(address)}:${sent.port}`,

@@ -3,6 +3,7 @@ import type {Diagnosis, Severity} from '../diagnosis/types.js'
 import {PROXY_KINDS, type ProxyKind} from '../fixes/types.js'
 import type {Report} from '../observations/report.js'
 import type {ProbeObservation} from '../observations/types.js'
+import {renderSentHeaders} from './sent-headers.js'
 
 export interface RenderOptions {
   paint: Paint
@@ -97,6 +98,8 @@ export function renderReport(report: Report, Table: typeof import('cli-table3'),
   const out: string[] = []
   const where = report.target.addresses.length > 0 ? ` (${report.target.addresses.slice(0, 3).join(', ')})` : ''
   out.push(options.paint('bold', `${report.target.host}:${report.target.port}${report.target.path}${where}`))
+  const headers = renderSentHeaders(report.target)
+  if (headers) out.push(headers)
   out.push(renderProbeTable(report, Table, options), '')
   for (const d of report.diagnoses) out.push(renderDiagnosis(d, options), '')
   for (const kind of kindsToShow(options.proxyKind)) {
