@@ -83,3 +83,14 @@ export function rememberSecrets(headers: readonly ExtraHeader[]): void {
 export function redactRemembered(text: string): string {
   return rememberedScrubber(text)
 }
+
+/**
+ * Cuts scrubbed text to `max` characters ("[redacted]" may be longer than what it replaced) without
+ * leaving half a "[redacted]" at the end: one cut through it is moved before it.
+ */
+export function fitRedacted(text: string, max: number): string {
+  if (text.length <= max) return text
+  const start = text.lastIndexOf(REDACTED, max - 1)
+  if (start !== -1 && start + REDACTED.length > max) return text.slice(0, Math.min(start, max - REDACTED.length)) + REDACTED
+  return text.slice(0, max)
+}

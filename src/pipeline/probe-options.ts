@@ -52,7 +52,19 @@ const MAX_CA_FILE = 5 * 1024 * 1024
 /** The --ca-file PEM bundle: a regular file (its path goes into the fix snippets), at most 5 MiB. */
 export async function readCaFile(path: string): Promise<string> {
   const pem = await readBoundedText(path, {what: '--ca-file', maxBytes: MAX_CA_FILE, code: 'bad-ca-file', expected: 'a PEM file', regularOnly: true, utf8: 'lenient'})
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${inputLabel(path, '--ca-file', {regularOnly: true})}: no PEM certificate in it`, 'bad-ca-file')
+  const label = inputLabel(path, '--ca-file', {regularOnly: true})
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []
+  if (blocks.length === 0) throw new UsageError(`${label}: no PEM certificate in it`, 'bad-ca-file')
+  // Node skips a certificate it cannot parse without a word: the tool would then trust less than
+  // the user thinks, and the snippets would point the proxy at a file it refuses to load.
+  const {X509Certificate} = await import('node:crypto')
+  blocks.forEach((block, index) => {
+    try {
+      new X509Certificate(block)
+    } catch {
+      throw new UsageError(`${label}: certificate ${index + 1} of ${blocks.length} is not a valid PEM certificate`, 'bad-ca-file')
+    }
+  })
   return pem
 }
 

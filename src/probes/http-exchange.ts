@@ -3,7 +3,7 @@ import {STATUS_CODES} from 'node:http'
 import {performance} from 'node:perf_hooks'
 
 import type {HttpObservation, Outcome} from '../observations/types.js'
-import {secretScrubber} from '../observations/redaction.js'
+import {fitRedacted, secretScrubber} from '../observations/redaction.js'
 import type {ExtraHeader} from '../target/headers.js'
 import {PhaseFailure, ms} from './phase.js'
 
@@ -136,10 +136,11 @@ async function readExcerpt(body: AsyncIterable<Buffer> & {destroy(): void}, time
  */
 export function redactSecrets(http: HttpObservation, sent: ExtraHeader[]): HttpObservation {
   const scrub = secretScrubber(sent)
+  // "[redacted]" may be longer than what it replaces: the bounds of the report still hold.
   return {
     ...http,
-    headers: Object.fromEntries(Object.entries(http.headers).map(([name, value]) => [name, scrub(value)])),
-    bodyExcerpt: scrub(http.bodyExcerpt),
+    headers: Object.fromEntries(Object.entries(http.headers).map(([name, value]) => [name, fitRedacted(scrub(value), MAX_HEADER_VALUE)])),
+    bodyExcerpt: fitRedacted(scrub(http.bodyExcerpt), BODY_EXCERPT_BYTES),
   }
 }
 
