@@ -91,6 +91,7 @@ export function redactRemembered(text: string): string {
 export function fitRedacted(text: string, max: number): string {
   if (text.length <= max) return text
   const start = text.lastIndexOf(REDACTED, max - 1)
-  if (start !== -1 && start + REDACTED.length > max) return text.slice(0, Math.min(start, max - REDACTED.length)) + REDACTED
-  return text.slice(0, max)
+  if (start === -1 || start + REDACTED.length <= max) return text.slice(0, max)
+  // The cut falls inside a [redacted]: keep it whole when there is room for it, else drop it.
+  return max >= REDACTED.length ? fitRedacted(text.slice(0, start), max - REDACTED.length) + REDACTED : fitRedacted(text.slice(0, start), max)
 }
