@@ -13,8 +13,15 @@ export interface Tool {
   version: string
 }
 
-/** target → probes → observations → diagnosis → fixes: one report. */
+/** target → probes → observations → diagnosis → fixes: one report (--all-addresses: one per address, compared). */
 export async function probeTarget(target: ParsedTarget, options: ProbeOptions, secureContext: SecureContext, tool: Tool): Promise<Report> {
+  if (!options.allAddresses) return probeOnce(target, options, secureContext, tool)
+  const {probeEveryAddress} = await import('./all-addresses.js')
+  return probeEveryAddress(target, options, (pinned) => probeOnce(target, pinned, secureContext, tool))
+}
+
+/** One run of the matrix (and --via) against the target. */
+export async function probeOnce(target: ParsedTarget, options: ProbeOptions, secureContext: SecureContext, tool: Tool): Promise<Report> {
   await loadHttpClient()
   const observedAt = new Date().toISOString()
   const path = options.path ?? target.path ?? '/'

@@ -3,6 +3,7 @@ import type {Diagnosis, Severity} from '../diagnosis/types.js'
 import {PROXY_KINDS, type ProxyKind} from '../fixes/types.js'
 import type {Report} from '../observations/report.js'
 import type {ProbeObservation} from '../observations/types.js'
+import {renderAddressResults} from './address-results.js'
 import {renderSentHeaders} from './sent-headers.js'
 
 export interface RenderOptions {
@@ -106,6 +107,7 @@ export function renderReport(report: Report, Table: typeof import('cli-table3'),
     const config = report.recommended[kind]
     if (config) out.push(options.paint('bold', `Recommended ${kind} configuration:`), indent(config, '  '), '')
   }
+  if (report.addressResults) out.push(renderAddressResults(report.addressResults, options.paint), '')
   const verdictColour = report.verdict === 'healthy' ? 'green' : 'red'
   out.push(options.paint(verdictColour, `verdict: ${report.verdict}`) + ` — ${verdictLine(report)}`)
   return out.join('\n')
@@ -114,6 +116,7 @@ export function renderReport(report: Report, Table: typeof import('cli-table3'),
 function verdictLine(report: Report): string {
   const proxy = report.diagnoses.find((d) => d.id.startsWith('proxy-') && d.id !== 'proxy-ok')
   if (proxy) return `${report.verdict === 'healthy' ? 'the target works, but ' : ''}your proxy does not (${proxy.id}: see above)`
+  if (report.addressResults && !report.addressResults.agree) return `${report.addressResults.note} (see above)`
   const reference = report.probes.find((p) => p.id === 'tls-sni')
   if (report.verdict === 'healthy') return `the reference request gets ${reference?.status}; ${report.diagnoses.filter((d) => d.severity === 'warning').length} requirement(s) your proxy must meet`
   const first = report.diagnoses.find((d) => d.severity === 'error')

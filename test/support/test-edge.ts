@@ -51,6 +51,8 @@ export interface TestEdgeOptions {
    * might use (telling headers, a URL-encoded Location, JSON, a body cut mid-value): secrets tests.
    */
   echoRequest?: boolean
+  /** Listen for TLS on this port (default: any free one), e.g. the same number on 127.0.0.1 and ::1. */
+  tlsPort?: number
 }
 
 export interface EdgeRequest {
@@ -664,10 +666,10 @@ export async function startTestEdge(opts: TestEdgeOptions = {}): Promise<TestEdg
 
   // ----- listeners -----
   const servers: net.Server[] = []
-  const listen = (s: net.Server): Promise<number> =>
+  const listen = (s: net.Server, port = 0): Promise<number> =>
     new Promise((resolve, reject) => {
       s.once('error', reject)
-      s.listen(0, listenHost, () => {
+      s.listen(port, listenHost, () => {
         s.removeListener('error', reject)
         s.on('error', () => {})
         resolve((s.address() as net.AddressInfo).port)
@@ -676,7 +678,7 @@ export async function startTestEdge(opts: TestEdgeOptions = {}): Promise<TestEdg
 
   const tlsListener = net.createServer(onTlsPortConnection)
   servers.push(tlsListener)
-  tlsPort = await listen(tlsListener)
+  tlsPort = await listen(tlsListener, opts.tlsPort)
 
   let httpPort: number
   if (httpListener === 'none') {
