@@ -118,6 +118,15 @@ describe('secrets never leave the process in any output (built CLI, echoing edge
     assert.match(again[0]!.stdout, /authorization: \[redacted\]/)
   })
 
+  test('a target may follow -H, --redact, --resolve and --connect-to (each takes one value, as in curl)', async (t) => {
+    const {edge, pin} = await echoEdge(t)
+    const r = await cli(['probe', '-H', `x-tenant: ${SECRETS['x-tenant']}`, '--redact', 'X-Tenant', ...pin, '--connect-to', 'other.test:443:127.0.0.1:443', 'api.test', '--json'])
+    assert.equal(r.code, 0, show(r))
+    assertNoSecret(r, 'target after repeatable flags')
+    assert.equal(JSON.parse(r.stdout).target.host, 'api.test')
+    assert.ok(edge.requests.some((q) => q.headers['x-tenant'] === SECRETS['x-tenant']))
+  })
+
   test('bad input carrying a secret: one line, exit 2, the value not echoed (human and --json)', async () => {
     const bad: string[][] = [
       ['-H', `Authorization: ${SECRETS.authorization}\u0001`],
