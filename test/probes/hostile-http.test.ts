@@ -4,10 +4,13 @@
 // The endless cases also show that the probe stops reading: it ends long before the deadline, and
 // the peer could hand the kernel only a bounded number of bytes before the probe hung up.
 import assert from 'node:assert/strict'
+import {once} from 'node:events'
+import net from 'node:net'
 import {afterEach, before, describe, test} from 'node:test'
 
 import type {ProbeObservation} from '../../src/observations/types.js'
 import {BODY_EXCERPT_BYTES, MAX_HEADER_BYTES, MAX_RESPONSE_BYTES} from '../../src/probes/http-exchange.js'
+import {ReadLimitError, RecordingStream} from '../../src/probes/recording-stream.js'
 import type {KeyCert} from '../support/certs.js'
 import {
   CRLF,
@@ -244,4 +247,23 @@ describe('a peer that hangs up or trickles during the response', {concurrency: t
     }
     assert.equal(mainDiagnosis(report), 'healthy')
   })
+})
+
+// The cap itself, measured where the probe reads: bytes passed on by the stream every reader sits on.
+test('RecordingStream passes on at most its limit from a peer that never stops, then stops reading', async (t) => {
+  const limit = 100_000
+  const peer = await startHostilePeer(t, (socket, stats) => flood(socket, stats, '', endless('f')))
+  const socket = net.connect(peer.port, peer.host)
+  socket.on('error', () => {})
+  await once(socket, 'connect')
+  const recorder = new RecordingStream(socket, {limit})
+  let passed = 0
+  recorder.on('data', (chunk: Buffer) => (passed += chunk.length))
+  const [error] = (await once(recorder, 'error').catch((e: unknown) => [e])) as [unknown]
+  assert.ok(error instanceof ReadLimitError, String(error))
+  assert.equal((error as ReadLimitError).code, 'ERR_READ_LIMIT')
+  assert.ok(recorder.limitExceeded)
+  assert.ok(passed <= limit, `passed on ${passed} bytes`)
+  assert.equal(recorder.bytesReceived, passed)
+  assert.ok(socket.destroyed, 'the socket under it is closed')
 })
