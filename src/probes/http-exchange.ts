@@ -197,7 +197,7 @@ function toFailure(err: NodeJS.ErrnoException & {data?: string}, timedOut: boole
         ? `response headers exceed ${MAX_HEADER_BYTES} bytes`
         : code === 'ERR_READ_LIMIT'
           ? `no complete response head within the first ${MAX_RESPONSE_BYTES / 1024} KiB`
-          : printable(err.message)
+          : printable(err.message.split('\n')[0]!)
   const sent = request.headers
   // undici found the bytes; a peer may have echoed a secret into them, so they are scrubbed first.
   const scrub = secretScrubber(sent) ?? ((text: string) => text)

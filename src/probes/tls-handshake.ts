@@ -26,7 +26,6 @@ export interface HandshakeOptions {
 export function handshake(tcp: Socket, options: HandshakeOptions): Promise<TLSSocket> {
   const recorder = new RecordingStream(tcp, {limit: MAX_HANDSHAKE_BYTES})
   let tlsSocket: TLSSocket | undefined
-  const evidence = () => (recorder.bytesReceived > 0 ? {firstBytesHex: recorder.firstBytesHex} : {})
   return withDeadline<TLSSocket>(
     options.timeoutMs,
     ({resolve, reject}) => {
@@ -64,21 +63,25 @@ export function handshake(tcp: Socket, options: HandshakeOptions): Promise<TLSSo
       return new PhaseFailure(
         'tls-timeout',
         {code: 'ETIMEDOUT', message: `TCP connected but the TLS handshake did not complete within ${options.timeoutMs} ms`, phase: 'tls'},
-        evidence(),
+        evidenceOf(recorder),
       )
     },
   )
 }
 
+/** The first bytes the peer sent, when it sent any: what it answered instead of a ServerHello. */
+const evidenceOf = (recorder: RecordingStream) => (recorder.bytesReceived > 0 ? {firstBytesHex: recorder.firstBytesHex} : {})
+
+/** The outcome of a failed handshake, from Node's error and from what the recorder saw on the wire. */
 function failureFor(err: NodeJS.ErrnoException, recorder: RecordingStream): PhaseFailure {
-  const evidence = recorder.bytesReceived > 0 ? {firstBytesHex: recorder.firstBytesHex} : {}
+  const evidence = evidenceOf(recorder)
   // The reader may report the cut-off as a bare disconnect: the recorder knows why it happened.
   if (recorder.limitExceeded) {
     return new PhaseFailure('tls-malformed', {code: 'ERR_READ_LIMIT', message: `the peer sent more than ${MAX_HANDSHAKE_BYTES / 1024} KiB without completing the TLS handshake`, phase: 'tls'}, evidence)
   }
   const classified = classifyTlsError(err)
-  const how = recorder.peerReset ? 'reset (RST)' : recorder.peerEnded ? 'closed (FIN)' : 'failed'
   if (classified.outcome === 'tls-closed') {
+    const how = recorder.peerReset ? 'reset (RST)' : recorder.peerEnded ? 'closed (FIN)' : 'failed'
     // Node calls a FIN during the handshake ECONNRESET too: the recorder saw which it was.
     const code = recorder.peerReset ? 'ECONNRESET' : recorder.peerEnded ? 'EOF' : err.code ?? 'ETLS'
     // An alert OpenSSL did not raise (warning level, unknown number) is still the peer's answer.

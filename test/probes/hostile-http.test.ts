@@ -224,6 +224,18 @@ describe('a peer that hangs up or trickles during the response', {concurrency: t
     assert.equal(mainDiagnosis(report), 'healthy')
   })
 
+  test('after the handshake, raw bytes that are not a TLS record → http-closed with OpenSSL\'s reason (one line); http-no-answer', async (t) => {
+    const peer = await peerFor(t, (_socket, stats, tcp) => send(tcp, stats, 'garbage under TLS\r\n', () => tcp.end()))
+    const {report} = await probePeer(peer, T)
+    const reference = probe(report, 'tls-sni')
+    assert.equal(reference.outcome, 'http-closed', show(reference))
+    assert.equal(reference.error?.code, 'ERR_SSL_WRONG_VERSION_NUMBER')
+    assert.doesNotMatch(reference.error?.message ?? '', /\n/)
+    // Without TLS the same bytes are simply not HTTP.
+    assert.equal(probe(report, 'http-to-tls-port').outcome, 'http-malformed')
+    assert.equal(mainDiagnosis(report), 'http-no-answer')
+  })
+
   // One byte every 40 ms: an idle timer would never fire. The deadline is a total.
   test('status line and headers trickled one byte at a time → http-timeout at the deadline; http-no-answer', async (t) => {
     const peer = await peerFor(t, (socket, stats) => trickle(socket, stats, '', `HTTP/1.1 200 OK${CRLF}X-Slow: ${'z'.repeat(500)}`, 40))
