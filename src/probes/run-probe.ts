@@ -63,11 +63,13 @@ export interface Exchange {
   userAgent: string
   /** The user's own proxy (--via) gets the headers its clients send; the edge only over verified TLS. */
   secretsTo: 'verified-tls' | 'this-peer'
+  /** performance.now() when the probe began, before its DNS phase: `total` counts from there. */
+  startedAt?: number
 }
 
 /** Runs one request through its phases (dns, connect, tls, http); every phase has a deadline. */
 export async function observeExchange(spec: Exchange): Promise<ProbeObservation> {
-  const started = performance.now()
+  const started = spec.startedAt ?? performance.now()
   const {endpoint, sent} = spec
   const timings: Omit<Timings, 'total'> = {}
   if (endpoint.dnsMs !== undefined) timings.dns = endpoint.dnsMs
@@ -144,6 +146,7 @@ export async function observeExchange(spec: Exchange): Promise<ProbeObservation>
 
 /** Runs one probe of the matrix. */
 export async function runProbe(plan: ProbePlan, env: ProbeEnvironment): Promise<ProbeObservation> {
+  const startedAt = performance.now()
   const endpoint = await env.endpoint(plan)
   return observeExchange({
     id: plan.id,
@@ -156,5 +159,6 @@ export async function runProbe(plan: ProbePlan, env: ProbeEnvironment): Promise<
     secureContext: env.secureContext,
     userAgent: env.userAgent,
     secretsTo: 'verified-tls',
+    startedAt,
   })
 }
