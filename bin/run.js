@@ -2,8 +2,8 @@
 import {fileURLToPath} from 'node:url'
 
 // Entry point: oclif reads oclif.manifest.json, so only the command being run is imported.
-// One colour decision for everything, oclif's help included: NO_COLOR, TERM=dumb or --no-color.
-if (process.env.TERM === 'dumb' || process.argv.includes('--no-color')) process.env.FORCE_COLOR = '0'
+// One colour decision for everything, oclif's help included: NO_COLOR, TERM=dumb, CI or --no-color.
+if (process.env.TERM === 'dumb' || process.env.CI || process.argv.includes('--no-color')) process.env.FORCE_COLOR = '0'
 
 const COMMANDS = ['probe', 'lint', 'explain', 'diagnose', 'help', 'autocomplete']
 const args = process.argv.slice(2)

@@ -41,7 +41,8 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     via: Flags.string({description: "URL of your own proxy (e.g. http://127.0.0.1:8080): also send the request through it and say which line of its config is wrong"}),
     file: Flags.string({description: 'read targets from FILE, one per line (# comments)'}),
     concurrency: Flags.integer({description: 'targets probed at once in a batch', default: 16, min: 1, max: 256}),
-    quiet: Flags.boolean({char: 'q', description: 'no spinner'}),
+    quiet: Flags.boolean({char: 'q', description: 'print only the verdict line (one per target in a batch) and no spinner; exit status unchanged', exclusive: ['verbose']}),
+    verbose: Flags.boolean({char: 'v', description: "also show each probe's exchange: what was sent, the alert or first bytes back, status and headers (secret values redacted)"}),
   }
 
   async run(): Promise<Report | undefined> {
@@ -86,8 +87,15 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     process.exitCode = reports.some((r) => exitCodeFor(r) === 1) ? 1 : 0
     if (flags.json) return isBatch ? undefined : reports[0]
 
-    const [{renderReport}, Table] = await Promise.all([import('../render/probe-report.js'), import('cli-table3')])
-    const renderOptions = {paint: painter(style.colour), proxyKind: options.proxyKind, width: process.stdout.columns ?? 120}
+    const [{renderReport, renderVerdict}, Table, {renderExchanges}] = await Promise.all([import('../render/probe-report.js'), import('cli-table3'), import('../render/verbose.js')])
+    const paint = painter(style.colour)
+    const width = process.stdout.columns ?? 120
+    if (flags.quiet) {
+      this.out(reports.map((r) => renderVerdict(r, {paint}, isBatch)).join('\n'))
+      return undefined
+    }
+    const exchanges = flags.verbose ? (r: Report) => renderExchanges(r, {paint, width, headers: options.headers}) : undefined
+    const renderOptions = {paint, proxyKind: options.proxyKind, width, exchanges}
     this.out(reports.map((r) => renderReport(r, Table.default, renderOptions)).join('\n\n'))
     return undefined
   }
