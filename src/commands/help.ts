@@ -13,6 +13,9 @@ export default class HelpCommand extends Command {
   async run(): Promise<void> {
     const {loadHelpClass} = await import('@oclif/core/help')
     const Help = await loadHelpClass(this.config)
-    await new Help(this.config, this.config.pjson.oclif.helpOptions ?? {}).showHelp(this.argv)
+    const help = new Help(this.config, this.config.pjson.oclif.helpOptions ?? {})
+    // oclif reads a lone "help" as no subject at all: `help help` would print the root page.
+    const self = this.argv.length === 1 && this.argv[0] === 'help' ? this.config.findCommand('help') : undefined
+    await (self ? help.showCommandHelp(self, this.config.topics) : help.showHelp(this.argv))
   }
 }
