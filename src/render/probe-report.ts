@@ -195,7 +195,7 @@ export function renderVerdict(report: Report, options: Pick<RenderOptions, 'pain
 
 function verdictLine(report: Report): string {
   const proxy = report.diagnoses.find((d) => d.id.startsWith('proxy-') && d.id !== 'proxy-ok')
-  if (proxy) return `${report.verdict === 'healthy' ? 'the target works, but ' : ''}your proxy does not (${proxy.id}: see above)`
+  if (proxy) return `${report.verdict === 'healthy' ? 'the target works, but ' : ''}your proxy does not (${proxy.id})`
   const reference = report.probes.find((p) => p.id === 'tls-sni')
   if (report.verdict === 'healthy') return `the reference request gets ${reference?.status}; ${report.diagnoses.filter((d) => d.severity === 'warning').length} requirement(s) your proxy must meet`
   const first = report.diagnoses.find((d) => d.severity === 'error')

@@ -13,6 +13,8 @@ export interface PaneRun {
   raw: string
   /** the rendered screen (scroll-back included), one string per row, trailing blanks trimmed */
   screen: string[]
+  /** the same rows with their colours, as SGR escape sequences */
+  screenAnsi: string[]
   exit: number
 }
 
@@ -85,9 +87,10 @@ export class Tmux {
     // Let tmux hand the last output to the pipe and the screen.
     await sleep(250)
     const screen = this.capture(name)
+    const screenAnsi = this.capture(name, true)
     this.tmux('kill-session', '-t', name)
     await sleep(50)
-    return {raw: readFileSync(rawFile, 'utf8'), screen, exit: Number(readFileSync(exitFile, 'utf8').trim())}
+    return {raw: readFileSync(rawFile, 'utf8'), screen, screenAnsi, exit: Number(readFileSync(exitFile, 'utf8').trim())}
   }
 
   /** Keys typed into an interactive program (a shell), then the screen after `settleMs`. */
@@ -109,8 +112,8 @@ export class Tmux {
     }
   }
 
-  capture(name: string): string[] {
-    return this.tmux('capture-pane', '-p', '-t', name, '-S', '-', '-E', '-')
+  capture(name: string, withColours = false): string[] {
+    return this.tmux('capture-pane', '-p', ...(withColours ? ['-e'] : []), '-t', name, '-S', '-', '-E', '-')
       .split('\n')
       .map((line) => line.trimEnd())
   }
