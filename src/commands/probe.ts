@@ -94,14 +94,15 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     process.exitCode = reports.some((r) => exitCodeFor(r) === 1) ? 1 : 0
     if (flags.json) return isBatch ? undefined : reports[0]
 
-    const [{renderReport, renderVerdict}, Table, {renderExchanges}] = await Promise.all([import('../render/probe-report.js'), import('cli-table3'), import('../render/verbose.js')])
+    const [{renderReport, renderVerdict}, Table] = await Promise.all([import('../render/probe-report.js'), import('cli-table3')])
     const paint = painter(style.colour)
     const width = process.stdout.columns ?? 120
     if (flags.quiet) {
       this.out(reports.map((r) => renderVerdict(r, {paint}, isBatch)).join('\n'))
       return undefined
     }
-    const exchanges = flags.verbose ? (r: Report) => renderExchanges(r, {paint, width, headers: options.headers}) : undefined
+    const verbose = flags.verbose ? await import('../render/verbose.js') : undefined
+    const exchanges = verbose ? (r: Report) => verbose.renderExchanges(r, {paint, width, headers: options.headers}) : undefined
     const renderOptions = {paint, proxyKind: options.proxyKind, width, exchanges}
     this.out(reports.map((r) => renderReport(r, Table.default, renderOptions)).join('\n\n'))
     return undefined
