@@ -10,15 +10,22 @@ export default class Probe extends BaseCommand {
   static override summary = 'Probe an HTTPS endpoint on raw sockets and say what a proxy in front of it must do'
   static override description = `Runs six probes at once against each target (plain HTTP, plain HTTP to the TLS port, TLS without SNI, the reference request with SNI and Host right, a wrong Host, a wrong SNI), diagnoses which of TLS, SNI and Host the target demands, and prints the fix for your proxy.
 
+On a terminal a spinner runs on stderr while probing and the table fits the window; piped, or with NO_COLOR, --no-color, TERM=dumb or CI, there is no spinner and no colour. The report goes to stdout, progress and errors to stderr.
+
 Exit status: 0 the reference request works (requirements may be listed), 1 it does not, 2 bad usage or input.`
 
   static override examples = [
-    {description: 'What does the endpoint demand? (include the stage in the path)', command: '<%= config.bin %> probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health'},
+    {
+      description: 'The classic case: HAProxy answers 503 (SC--) in front of API Gateway. What does the endpoint demand? (the stage goes in the path)',
+      command: '<%= config.bin %> probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health',
+    },
+    {description: 'Which line of our own HAProxy is wrong? (its frontend, as clients use it)', command: '<%= config.bin %> probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health --via http://127.0.0.1:8080'},
     {description: 'Fixes for nginx, from a URL', command: '<%= config.bin %> probe https://d111111abcdef8.cloudfront.net/index.html --proxy-kind nginx'},
-    {description: 'Which line of my own proxy is wrong?', command: '<%= config.bin %> probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health --via http://127.0.0.1:8080'},
-    {description: 'An API key (never printed; sent only over verified TLS)', command: '<%= config.bin %> probe api.example.com -H "x-api-key: $API_KEY" --json'},
     {description: 'Skip DNS: probe the address your proxy uses, fixes for every proxy kind', command: "<%= config.bin %> probe api.example.com --resolve 'api.example.com:*:10.0.0.5' --proxy-kind all"},
-    {description: 'A batch, one target per line (# comments), NDJSON out', command: '<%= config.bin %> probe --file targets.txt --json > reports.ndjson'},
+    {description: 'An API key (never printed; sent only over verified TLS)', command: '<%= config.bin %> probe api.example.com -H "x-api-key: $API_KEY" --json'},
+    {description: 'A batch from a file, one target per line (# comments): one JSON report per line', command: '<%= config.bin %> probe --file targets.txt --json > reports.ndjson'},
+    {description: 'In a script or a health check: only the verdict line; exit status 1 when the reference request fails', command: '<%= config.bin %> probe api.example.com --path /prod/health --quiet'},
+    {description: "Each probe's exchange: the ClientHello, the alert or first bytes back, the request and the status line", command: '<%= config.bin %> probe api.example.com --path /prod/health --verbose'},
   ]
 
   static override strict = false
@@ -43,7 +50,8 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     via: Flags.string({description: "URL of your own proxy (e.g. http://127.0.0.1:8080): also send the request through it and say which line of its config is wrong"}),
     file: Flags.string({description: 'read targets from FILE, one per line (# comments)'}),
     concurrency: Flags.integer({description: 'targets probed at once in a batch', default: 16, min: 1, max: 256}),
-    quiet: Flags.boolean({char: 'q', description: 'no spinner'}),
+    quiet: Flags.boolean({char: 'q', description: 'print only the verdict line (one per target in a batch) and no spinner; exit status unchanged', exclusive: ['verbose']}),
+    verbose: Flags.boolean({char: 'v', description: "also show each probe's exchange: what was sent, the alert or first bytes back, status and headers (secret values redacted)"}),
   }
 
   async run(): Promise<Report | undefined> {
@@ -88,8 +96,16 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     process.exitCode = reports.some((r) => exitCodeFor(r) === 1) ? 1 : 0
     if (flags.json) return isBatch ? undefined : reports[0]
 
-    const [{renderReport}, Table] = await Promise.all([import('../render/probe-report.js'), import('cli-table3')])
-    const renderOptions = {paint: painter(style.colour), proxyKind: options.proxyKind, width: process.stdout.columns ?? 120}
+    const [{renderReport, renderVerdict}, Table] = await Promise.all([import('../render/probe-report.js'), import('cli-table3')])
+    const paint = painter(style.colour)
+    const width = process.stdout.columns ?? 120
+    if (flags.quiet) {
+      this.out(reports.map((r) => renderVerdict(r, {paint}, isBatch)).join('\n'))
+      return undefined
+    }
+    const verbose = flags.verbose ? await import('../render/verbose.js') : undefined
+    const exchanges = verbose ? (r: Report) => verbose.renderExchanges(r, {paint, width, headers: options.headers}) : undefined
+    const renderOptions = {paint, proxyKind: options.proxyKind, width, exchanges}
     this.out(reports.map((r) => renderReport(r, Table.default, renderOptions)).join('\n\n'))
     return undefined
   }
