@@ -60,11 +60,20 @@ async function echoEdge(t: HasAfter) {
 describe('secrets never leave the process in any output (built CLI, echoing edge)', {concurrency: 4}, () => {
   test('one target, human and --json: values shown as [redacted], echoes scrubbed; the edge did get them', async (t) => {
     const {edge, pin} = await echoEdge(t)
-    const [human, json] = await Promise.all([cli(['probe', 'api.test', ...pin, ...HEADER_FLAGS]), cli(['probe', 'api.test', ...pin, ...HEADER_FLAGS, '--json'])])
+    const [human, json, verbose] = await Promise.all([
+      cli(['probe', 'api.test', ...pin, ...HEADER_FLAGS]),
+      cli(['probe', 'api.test', ...pin, ...HEADER_FLAGS, '--json']),
+      cli(['probe', 'api.test', ...pin, ...HEADER_FLAGS, '--verbose']),
+    ])
     assert.equal(human.code, 0, show(human))
     assert.equal(json.code, 0, show(json))
+    assert.equal(verbose.code, 0, show(verbose))
     assertNoSecret(human, 'human')
     assertNoSecret(json, '--json')
+    assertNoSecret(verbose, '--verbose')
+    // --verbose prints each request's headers: the --redact name is a secret there too.
+    assert.match(verbose.stdout, /> x-tenant: \[redacted\]/i)
+    assert.match(verbose.stdout, /> X-Trace: visible-trace-1/)
     assert.match(human.stdout, /headers: .*authorization: \[redacted\]/)
     assert.match(human.stdout, /x-tenant: \[redacted\]/, '--redact NAME is redacted too')
     assert.match(human.stdout, /X-Trace: visible-trace-1/, 'other headers show their value')
