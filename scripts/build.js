@@ -3,13 +3,24 @@
 // (oclif alone is ~100 CommonJS modules), and each command still loads only what it uses: heavy
 // modules behind `await import()` become chunks of their own, loaded when the command needs them.
 // Type checking is tsc's job (npm run build runs it first); esbuild only strips the types.
-import {readdirSync, rmSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import {createRequire, isBuiltin} from 'node:module'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {build} from 'esbuild'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const commands = readdirSync(join(root, 'src/commands')).filter((f) => f.endsWith('.ts')).map((f) => `src/commands/${f}`)
+// What oclif imports by path at run time besides the commands (package.json "oclif": helpClass,
+// hooks): each must be an entry at the path oclif expects, sharing the bundle's one copy of oclif.
+const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const hooks = Object.values(pjson.oclif?.hooks ?? {}).flat().map((hook) => (typeof hook === 'string' ? hook : hook.target))
+const runtimePaths = [pjson.oclif?.helpClass, ...hooks].filter(Boolean).map((path) => (typeof path === 'string' ? path : path.target))
+const sources = runtimePaths.map((path) => {
+  const source = path.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts')
+  if (!existsSync(join(root, source))) throw new Error(`package.json names ${path}, but ${source} does not exist`)
+  return source
+})
 
 // CommonJS dependencies (oclif) call require() and use __dirname: give every output file its own.
 const banner = [
@@ -19,6 +30,35 @@ const banner = [
   'const __filename = __fileURLToPath(import.meta.url)',
   "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'))",
 ].join('; ')
+
+/**
+ * In a split bundle, `await import('pkg')` of a CommonJS package yields only `default`, where Node
+ * also gives the named exports (`const {loadHelpClass} = await import('@oclif/core/help')`). Such an
+ * import gets an ES module that re-exports module.exports under its names, as Node would.
+ */
+const commonJsNamedExports = {
+  name: 'commonjs-named-exports',
+  setup(builder) {
+    builder.onResolve({filter: /^[^./]/}, (args) => {
+      if (args.kind !== 'dynamic-import' || !args.importer.includes('/src/') || isBuiltin(args.path)) return undefined
+      let exported
+      try {
+        exported = createRequire(args.importer)(args.path)
+      } catch {
+        return undefined
+      }
+      // An ES module's namespace is right as it is.
+      if (exported === null || !['object', 'function'].includes(typeof exported) || exported[Symbol.toStringTag] === 'Module') return undefined
+      const names = Object.keys(exported).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name))
+      return {path: args.path, namespace: 'commonjs-named-exports', pluginData: {names, resolveDir: dirname(args.importer)}}
+    })
+    builder.onLoad({filter: /.*/, namespace: 'commonjs-named-exports'}, (args) => ({
+      // require(), not a default import: esbuild would take `exports.default` of a module marked __esModule.
+      contents: [`const exported = require(${JSON.stringify(args.path)})`, 'export default exported', `export const {${args.pluginData.names.join(', ')}} = exported`].join('\n'),
+      resolveDir: args.pluginData.resolveDir,
+    }))
+  },
+}
 
 /** `undici` → scripts/undici-client.js, for the CLI's own imports (see that file). */
 const undiciClientOnly = {
@@ -31,7 +71,7 @@ const undiciClientOnly = {
 rmSync(join(root, 'dist'), {recursive: true, force: true})
 const result = await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli/oclif-entry.ts', ...commands],
+  entryPoints: ['src/cli/oclif-entry.ts', ...commands, ...sources],
   outdir: 'dist',
   outbase: 'src',
   // Every output file sits two levels below the package root, as tsc laid them out, so that
@@ -45,7 +85,7 @@ const result = await build({
   banner: {js: banner},
   // oclif requires typescript only to run a plugin from its .ts sources (development of oclif plugins).
   external: ['typescript'],
-  plugins: [undiciClientOnly],
+  plugins: [undiciClientOnly, commonJsNamedExports],
   logLevel: 'warning',
   metafile: true,
 })

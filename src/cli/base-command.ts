@@ -35,11 +35,14 @@ export abstract class BaseCommand extends Command {
       return
     }
     process.exitCode = normalised.exitCode
+    // Whatever code path built the message or the stack, a secret given with -H is not printed.
+    const {redactRemembered} = await import('../observations/redaction.js')
+    const message = redactRemembered(normalised.message)
     if (this.jsonEnabled()) {
-      this.out(JSON.stringify({error: {code: normalised.code, message: normalised.message}}))
+      this.out(JSON.stringify({error: {code: normalised.code, message}}))
     } else {
-      process.stderr.write(`apigw-doctor: ${normalised.message}\n`)
+      process.stderr.write(`apigw-doctor: ${message}\n`)
     }
-    if (normalised.code === 'internal' && process.env.APIGW_DOCTOR_DEBUG) process.stderr.write(String(err.stack) + '\n')
+    if (normalised.code === 'internal' && process.env.APIGW_DOCTOR_DEBUG) process.stderr.write(redactRemembered(String(err.stack)) + '\n')
   }
 }

@@ -7,10 +7,12 @@ export interface OutputStyle {
 
 export function decideStyle(opts: {noColor?: boolean; json?: boolean; quiet?: boolean}, env = process.env): OutputStyle {
   const dumb = env.TERM === 'dumb'
-  const noColour = opts.noColor === true || env.NO_COLOR !== undefined || dumb
+  // CI logs are files read later: no colour codes or animation in them even when a pseudo-terminal runs the job.
+  const noColour = opts.noColor === true || env.NO_COLOR !== undefined || dumb || Boolean(env.CI)
   const colour = !noColour && Boolean(process.stdout.isTTY)
-  const spinner =
-    !opts.json && !opts.quiet && Boolean(process.stderr.isTTY) && !env.CI && !dumb && env.NO_COLOR === undefined
+  // Only when both ends are a terminal (a spinner on stderr would scribble over a pager reading stdout),
+  // and never where colour is off: whoever turned colour off wants no animation either.
+  const spinner = !opts.json && !opts.quiet && !noColour && Boolean(process.stderr.isTTY) && Boolean(process.stdout.isTTY)
   return {colour, spinner}
 }
 

@@ -32,7 +32,7 @@ Several lines (a log excerpt on stdin): each distinct problem is explained once,
 Exit status: 0 recognised, 1 not recognised, 2 bad usage.`
 
   static override examples = [
-    '<%= config.bin %> <%= command.id %> SC--',
+    {description: 'The classic case: what HAProxy means by SC-- (and its 503)', command: '<%= config.bin %> <%= command.id %> SC--'},
     '<%= config.bin %> <%= command.id %> ---- 400',
     `<%= config.bin %> <%= command.id %> '127.0.0.1:50412 [26/Nov/2026:05:10:01.123] fe_main be_api/gw 0/0/-1/-1/3015 503 217 - - SC-- 1/1/0/0/3 0/0 "GET /prod/health HTTP/1.1"'`,
     `<%= config.bin %> <%= command.id %> '2026/11/26 05:10:01 [error] 1234#1234: *1 SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name:SSL alert number 112) while SSL handshaking to upstream, client: 127.0.0.1, server: _, request: "GET / HTTP/1.1", upstream: "https://127.0.0.2:443/", host: "localhost:8080"'`,

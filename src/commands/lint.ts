@@ -17,7 +17,7 @@ export default class Lint extends BaseCommand {
   ].join('\n\n')
 
   static override examples = [
-    '<%= config.bin %> lint /etc/haproxy/haproxy.cfg',
+    {description: 'The classic case (server line without ssl or sni, Host not rewritten, an ACL typo): the lines to change', command: '<%= config.bin %> lint /etc/haproxy/haproxy.cfg'},
     '<%= config.bin %> lint /etc/nginx/nginx.conf --check',
     '<%= config.bin %> lint haproxy.cfg --proxy-version 2.4 --json',
     '<%= config.bin %> lint site.conf --kind nginx',

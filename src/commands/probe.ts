@@ -2,25 +2,33 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {painter} from '../cli/colour.js'
+import {painter, type Paint} from '../cli/colour.js'
 import {UsageError} from '../cli/errors.js'
 import type {Report} from '../observations/report.js'
+import type {ProbeOptions} from '../pipeline/probe-options.js'
 
 export default class Probe extends BaseCommand {
   static override summary = 'Probe an HTTPS endpoint on raw sockets and say what a proxy in front of it must do'
   static override description = `Runs six probes at once against each target (plain HTTP, plain HTTP to the TLS port, TLS without SNI, the reference request with SNI and Host right, a wrong Host, a wrong SNI), diagnoses which of TLS, SNI and Host the target demands, and prints the fix for your proxy.
 
-Several targets, --file or - (stdin) make a batch: --concurrency targets at once, a report per target as it finishes (NDJSON with --json), then a summary table (target, verdict, main diagnosis). A line of the list that is not a target is reported (file:line) and skipped.
+On a terminal a spinner runs on stderr while probing and the table fits the window; piped, or with NO_COLOR, --no-color, TERM=dumb or CI, there is no spinner and no colour. The report goes to stdout, progress and errors to stderr.
+
+Several targets, --file or - (stdin) make a batch: --concurrency targets at once; with --json one report per line (NDJSON) as each target finishes, otherwise a progress line on a terminal and a summary table at the end (target, verdict, main diagnosis). A line of the list that is not a target is reported (file:line) and skipped.
 
 Exit status: 0 the reference request works (requirements may be listed), 1 it does not (a batch: for any target, or a line of the list was bad), 2 bad usage or input (a batch: no valid target), 130 interrupted (Ctrl-C; what finished is printed).`
 
   static override examples = [
-    {description: 'What does the endpoint demand? (include the stage in the path)', command: '<%= config.bin %> probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health'},
+    {
+      description: 'The classic case: HAProxy answers 503 (SC--) in front of API Gateway. What does the endpoint demand? (the stage goes in the path)',
+      command: '<%= config.bin %> probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health',
+    },
+    {description: 'Which line of our own HAProxy is wrong? (its frontend, as clients use it)', command: '<%= config.bin %> probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health --via http://127.0.0.1:8080'},
     {description: 'Fixes for nginx, from a URL', command: '<%= config.bin %> probe https://d111111abcdef8.cloudfront.net/index.html --proxy-kind nginx'},
-    {description: 'Which line of my own proxy is wrong?', command: '<%= config.bin %> probe abc123.execute-api.eu-west-1.amazonaws.com --path /prod/health --via http://127.0.0.1:8080'},
-    {description: 'An API key (never printed; sent only over verified TLS)', command: '<%= config.bin %> probe api.example.com -H "x-api-key: $API_KEY" --json'},
     {description: 'Skip DNS: probe the address your proxy uses, fixes for every proxy kind', command: "<%= config.bin %> probe api.example.com --resolve 'api.example.com:*:10.0.0.5' --proxy-kind all"},
-    {description: 'A batch, one target per line (# comments), NDJSON out', command: '<%= config.bin %> probe --file targets.txt --json > reports.ndjson'},
+    {description: 'An API key (never printed; sent only over verified TLS)', command: '<%= config.bin %> probe api.example.com -H "x-api-key: $API_KEY" --json'},
+    {description: 'A batch from a file, one target per line (# comments): one JSON report per line', command: '<%= config.bin %> probe --file targets.txt --json > reports.ndjson'},
+    {description: 'In a script or a health check: only the verdict line; exit status 1 when the reference request fails', command: '<%= config.bin %> probe api.example.com --path /prod/health --quiet'},
+    {description: "Each probe's exchange: the ClientHello, the alert or first bytes back, the request and the status line", command: '<%= config.bin %> probe api.example.com --path /prod/health --verbose'},
   ]
 
   static override strict = false
@@ -33,17 +41,20 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     'http-port': Flags.integer({description: 'plain HTTP port (default 80, or an http:// URL\'s)', min: 1, max: 65_535}),
     path: Flags.string({description: 'request path, with the stage (e.g. /prod/health); default / or the URL\'s'}),
     method: Flags.string({description: 'request method', default: 'GET'}),
-    header: Flags.string({char: 'H', description: "extra request header 'Name: value', repeatable; secret values are never printed", multiple: true}),
-    resolve: Flags.string({description: 'HOST:PORT:ADDR: use ADDR for HOST:PORT, skip DNS (curl\'s meaning); repeatable', multiple: true}),
-    'connect-to': Flags.string({description: 'HOST:PORT:ADDR:PORT2: connect there instead (curl\'s meaning); repeatable', multiple: true}),
+    header: Flags.string({char: 'H', description: "extra request header 'Name: value', repeatable; secret values are never printed", multiple: true, multipleNonGreedy: true}),
+    redact: Flags.string({description: 'header NAME whose value is a secret too (like Authorization): shown as [redacted], sent only over verified TLS; repeatable', multiple: true, multipleNonGreedy: true}),
+    resolve: Flags.string({description: 'HOST:PORT:ADDR: use ADDR for HOST:PORT, skip DNS (curl\'s meaning); repeatable', multiple: true, multipleNonGreedy: true}),
+    'connect-to': Flags.string({description: 'HOST:PORT:ADDR:PORT2: connect there instead (curl\'s meaning); repeatable', multiple: true, multipleNonGreedy: true}),
+    'all-addresses': Flags.boolean({description: 'probe every address the host resolves to (IPv4 and IPv6), at once, and say which one differs'}),
     'ca-file': Flags.string({description: 'PEM file of extra trusted CA certificates (on top of the system store)'}),
     timeout: Flags.integer({description: 'budget in ms for each phase (connect, handshake, response)', default: 5000}),
     'proxy-kind': Flags.string({description: 'which proxy\'s fixes to print', options: ['haproxy', 'nginx', 'envoy', 'apache', 'caddy', 'traefik', 'all'], default: 'haproxy'}),
     'proxy-version': Flags.string({description: 'version of that proxy, e.g. 2.4 or 3.3: fixes follow it'}),
     via: Flags.string({description: "URL of your own proxy (e.g. http://127.0.0.1:8080): also send the request through it and say which line of its config is wrong"}),
     file: Flags.string({description: 'read targets from FILE, one per line (# comments; a bad line is reported and skipped)'}),
-    concurrency: Flags.integer({description: 'targets probed at once in a batch (each opens 6 connections, 7 with --via)', default: 16, min: 1, max: 256}),
-    quiet: Flags.boolean({char: 'q', description: 'no spinner'}),
+    concurrency: Flags.integer({description: "targets probed at once in a batch (each opens its six probes' connections, no more)", default: 16, min: 1, max: 256}),
+    quiet: Flags.boolean({char: 'q', description: 'print only the verdict line (one per target in a batch) and no spinner; exit status unchanged', exclusive: ['verbose']}),
+    verbose: Flags.boolean({char: 'v', description: "also show each probe's exchange: what was sent, the alert or first bytes back, status and headers (secret values redacted)"}),
   }
 
   async run(): Promise<Report | undefined> {
@@ -74,6 +85,13 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     // ora divide by zero columns and erase lines forever: no spinner there.
     const spinner = style.spinner && (process.stderr.columns ?? 0) > 0 ? (await import('ora')).default({text: `probing ${isBatch ? `${targets.length} targets` : targets[0]!.host}…`, stream: process.stderr}).start() : null
 
+    const paint = painter(style.colour)
+    const width = process.stdout.columns || 120
+    // A human batch prints, per target: nothing (the summary table says it), a verdict line with
+    // --quiet (in list order, at the end), or the whole report with --verbose (as it finishes).
+    const verdictLines: string[] = []
+    const perTarget = isBatch && !flags.json && (flags.quiet || flags.verbose) ? await this.batchReportLine(flags, options.headers, options.proxyKind, paint, width) : undefined
+
     let single: Report | undefined
     const interrupt = interruption.catchInterrupt()
     const result = await probeBatch({
@@ -81,10 +99,12 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
       concurrency: flags.concurrency,
       probe: (target) => probeTarget(target, options, secureContext, tool),
       signal: interrupt.signal,
-      onReport: (report) => {
-        // NDJSON: one line per target as soon as it is done, so a long batch streams.
-        if (isBatch && flags.json) this.out(JSON.stringify(report))
+      onReport: (report, _target, index) => {
         if (!isBatch) single = report
+        // NDJSON: one line per target as soon as it is done, so a long batch streams.
+        else if (flags.json) this.out(JSON.stringify(report))
+        else if (flags.quiet) verdictLines[index] = perTarget!(report)
+        else if (perTarget) this.out(perTarget(report) + '\n')
       },
       onProgress: ({done, failing, total}) => {
         if (spinner && isBatch) spinner.text = `probed ${done}/${total}${failing > 0 ? `, ${failing} failing` : ''}…`
@@ -94,9 +114,9 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
       spinner?.stop()
     })
 
-    const paint = painter(style.colour)
-    const width = process.stdout.columns || 120
-    if (isBatch && !flags.json) {
+    if (isBatch && !flags.json && flags.quiet) {
+      this.out(verdictLines.filter((line) => line !== undefined).join('\n'))
+    } else if (isBatch && !flags.json) {
       const [{renderBatchSummary}, Table] = await Promise.all([import('../render/batch-summary.js'), import('cli-table3')])
       this.out(renderBatchSummary(result.rows, {targets: targets.length, badLines: bad.length, interrupted: result.interrupted}, Table.default, {paint, width}))
     }
@@ -108,8 +128,22 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     if (isBatch) return undefined
     if (flags.json) return single
 
-    const [{renderReport}, Table] = await Promise.all([import('../render/probe-report.js'), import('cli-table3')])
-    this.out(renderReport(single!, Table.default, {paint, proxyKind: options.proxyKind, width}))
+    if (flags.quiet) this.out((await import('../render/probe-report.js')).renderVerdict(single!, {paint}))
+    else this.out((await this.reportRenderer(flags, options.headers, options.proxyKind, paint, width))(single!))
     return undefined
+  }
+
+  /** The whole human report of one target (with each probe's exchange under --verbose). */
+  private async reportRenderer(flags: {verbose: boolean}, headers: ProbeOptions['headers'], proxyKind: ProbeOptions['proxyKind'], paint: Paint, width: number): Promise<(report: Report) => string> {
+    const [{renderReport}, Table, verbose] = await Promise.all([import('../render/probe-report.js'), import('cli-table3'), flags.verbose ? import('../render/verbose.js') : undefined])
+    const exchanges = verbose ? (r: Report) => verbose.renderExchanges(r, {paint, width, headers}) : undefined
+    return (report) => renderReport(report, Table.default, {paint, proxyKind, width, exchanges})
+  }
+
+  /** What a human batch prints per target with --quiet (its verdict line) or --verbose (its report). */
+  private async batchReportLine(flags: {quiet: boolean; verbose: boolean}, headers: ProbeOptions['headers'], proxyKind: ProbeOptions['proxyKind'], paint: Paint, width: number): Promise<(report: Report) => string> {
+    if (!flags.quiet) return this.reportRenderer(flags, headers, proxyKind, paint, width)
+    const {renderVerdict} = await import('../render/probe-report.js')
+    return (report) => renderVerdict(report, {paint}, true)
   }
 }

@@ -23,7 +23,7 @@ function ipNotes(ctx: FixContext): string[] {
 
 function pinnedNotes(ctx: FixContext): string[] {
   const notes: string[] = []
-  if (ctx.address && !isIpTarget(ctx)) notes.push(`# ${safeHost(ctx)} must resolve to ${ctx.address} (for example in /etc/hosts) for SNI and Host to stay right`)
+  if (ctx.address && !isIpTarget(ctx)) notes.push(`# ${safeHost(ctx)} must resolve to ${connectHost(ctx)} (for example in /etc/hosts) for SNI and Host to stay right`)
   if (connectPort(ctx) !== ctx.port) notes.push(`# port ${connectPort(ctx)} is the pinned one (--connect-to): Apache then names it in Host too; in production use port ${ctx.port}`)
   return notes
 }

@@ -1,3 +1,5 @@
+import type {ShownHeader} from '../target/headers.js'
+
 // Plain, JSON-serialisable data: what the probes saw. Diagnosis reads only this, so a saved
 // report can be diagnosed again offline. Field names here are the JSON contract of SPEC.md.
 
@@ -152,6 +154,11 @@ export interface TargetInfo {
   addresses: string[]
   /** Header names sent (values are never stored: they may be secrets). */
   extraHeaders: string[]
+  /**
+   * The -H headers as outputs show them: a secret's value (Authorization, Cookie, x-api-key…,
+   * --redact NAME) is "[redacted]". Absent in reports written before it existed.
+   */
+  headers?: ShownHeader[]
   caFile: string | null
   /** Name used where a probe needs "a name that is not the target". */
   wrongName: string

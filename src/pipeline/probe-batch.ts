@@ -10,7 +10,7 @@ export interface ProbeBatchOptions {
   /** Runs the matrix against one target and diagnoses it. */
   probe: (target: ParsedTarget) => Promise<Report>
   /** Each report as soon as its target is done (NDJSON lines, or the one report of a single run). */
-  onReport: (report: Report, target: ParsedTarget) => void
+  onReport: (report: Report, target: ParsedTarget, index: number) => void
   /** After each report: how far the batch is (a progress line). */
   onProgress?: (progress: {done: number; failing: number; total: number}) => void
   /** Ctrl-C: no new target starts, and the run returns with what finished. */
@@ -42,7 +42,7 @@ export async function probeBatch(options: ProbeBatchOptions): Promise<ProbeBatch
       if (failed) failing++
       done++
       rows[index] = batchRow(target.input, report, failed)
-      options.onReport(report, target)
+      options.onReport(report, target, index)
       options.onProgress?.({done, failing, total: targets.length})
     },
   })

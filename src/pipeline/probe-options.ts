@@ -1,6 +1,7 @@
 import {UsageError} from '../cli/errors.js'
 import {inputLabel, readBoundedText} from '../cli/read-input.js'
-import {parseHeader, type ExtraHeader} from '../target/headers.js'
+import {parseHeader, parseRedactName, type ExtraHeader} from '../target/headers.js'
+import {rememberSecrets} from '../observations/redaction.js'
 import {snippetPath} from '../target/snippet-path.js'
 import {parseConnectTo, parseResolve, type ConnectToRule, type ResolveRule} from '../target/overrides.js'
 import type {ProxyKind} from '../fixes/types.js'
@@ -21,6 +22,8 @@ export interface ProbeOptions {
   proxyKind: ProxyKind | 'all'
   proxyVersion: string | null
   via: ViaTarget | null
+  /** --all-addresses: one matrix per address the TLS endpoint resolves to. */
+  allAddresses?: boolean
   /** Replaces DNS (tests only: no query leaves loopback). */
   lookup?: Lookup
 }
@@ -38,6 +41,10 @@ export interface ProbeFlags {
   timeout: number
   'proxy-kind': string
   'proxy-version'?: string
+  /** Header names whose values are secrets too (on top of Authorization, Cookie, x-api-key…). */
+  redact?: string[]
+  /** Probe the matrix once per resolved address. */
+  'all-addresses'?: boolean
 }
 
 const MAX_CA_FILE = 5 * 1024 * 1024
@@ -45,7 +52,19 @@ const MAX_CA_FILE = 5 * 1024 * 1024
 /** The --ca-file PEM bundle: a regular file (its path goes into the fix snippets), at most 5 MiB. */
 export async function readCaFile(path: string): Promise<string> {
   const pem = await readBoundedText(path, {what: '--ca-file', maxBytes: MAX_CA_FILE, code: 'bad-ca-file', expected: 'a PEM file', regularOnly: true, utf8: 'lenient'})
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${inputLabel(path, '--ca-file', {regularOnly: true})}: no PEM certificate in it`, 'bad-ca-file')
+  const label = inputLabel(path, '--ca-file', {regularOnly: true})
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []
+  if (blocks.length === 0) throw new UsageError(`${label}: no PEM certificate in it`, 'bad-ca-file')
+  // Node skips a certificate it cannot parse without a word: the tool would then trust less than
+  // the user thinks, and the snippets would point the proxy at a file it refuses to load.
+  const {X509Certificate} = await import('node:crypto')
+  blocks.forEach((block, index) => {
+    try {
+      new X509Certificate(block)
+    } catch {
+      throw new UsageError(`${label}: certificate ${index + 1} of ${blocks.length} is not a valid PEM certificate`, 'bad-ca-file')
+    }
+  })
   return pem
 }
 
@@ -69,12 +88,16 @@ export async function probeOptions(flags: ProbeFlags): Promise<ProbeOptions> {
   }
   const version = flags['proxy-version'] ?? null
   if (version !== null && !/^\d+(\.\d+){0,2}$/.test(version)) throw new UsageError(`invalid --proxy-version ${JSON.stringify(version.slice(0, 20))}: expected e.g. 2.6 or 3.3`, 'bad-version')
+  const redact = new Set((flags.redact ?? []).map(parseRedactName))
+  const headers = (flags.header ?? []).map((raw) => parseHeader(raw, redact))
+  // From here on, no output path (report, error message, debug stack) may show these values.
+  rememberSecrets(headers)
   return {
     port: flags.port,
     httpPort: flags['http-port'],
     path: flags.path,
     method,
-    headers: (flags.header ?? []).map(parseHeader),
+    headers,
     resolve: (flags.resolve ?? []).map(parseResolve),
     connectTo: (flags['connect-to'] ?? []).map(parseConnectTo),
     caFile,
@@ -83,5 +106,6 @@ export async function probeOptions(flags: ProbeFlags): Promise<ProbeOptions> {
     proxyKind: flags['proxy-kind'] as ProxyKind | 'all',
     proxyVersion: version,
     via: flags.via ? parseVia(flags.via) : null,
+    ...(flags['all-addresses'] ? {allAddresses: true} : {}),
   }
 }

@@ -4,6 +4,7 @@ import {diagnose} from '../diagnosis/diagnose.js'
 import type {Report} from '../observations/report.js'
 import {loadHttpClient} from '../probes/http-exchange.js'
 import {runMatrix} from '../probes/run-matrix.js'
+import {shownHeader} from '../target/headers.js'
 import type {ParsedTarget} from '../target/parse-target.js'
 import type {ProbeOptions} from './probe-options.js'
 
@@ -12,8 +13,15 @@ export interface Tool {
   version: string
 }
 
-/** target → probes → observations → diagnosis → fixes: one report. */
+/** target → probes → observations → diagnosis → fixes: one report (--all-addresses: one per address, compared). */
 export async function probeTarget(target: ParsedTarget, options: ProbeOptions, secureContext: SecureContext, tool: Tool): Promise<Report> {
+  if (!options.allAddresses) return probeOnce(target, options, secureContext, tool)
+  const {probeEveryAddress} = await import('./all-addresses.js')
+  return probeEveryAddress(target, options, (pinned) => probeOnce(target, pinned, secureContext, tool))
+}
+
+/** One run of the matrix (and --via) against the target. */
+export async function probeOnce(target: ParsedTarget, options: ProbeOptions, secureContext: SecureContext, tool: Tool): Promise<Report> {
   await loadHttpClient()
   const observedAt = new Date().toISOString()
   const path = options.path ?? target.path ?? '/'
@@ -42,12 +50,14 @@ export async function probeTarget(target: ParsedTarget, options: ProbeOptions, s
   })
   // The proxy is asked at the same time as the matrix runs: one round of handshakes, not two.
   const [matrix, via] = await Promise.all([matrixRun, viaRun])
-  const result = diagnose({target: matrix.target, probes: matrix.probes, observedAt, ...(via ? {via} : {})}, {proxyKind: options.proxyKind, proxyVersion: options.proxyVersion})
+  // Values shown only as the outputs may show them: secrets as [redacted].
+  const targetInfo = {...matrix.target, headers: options.headers.map(shownHeader)}
+  const result = diagnose({target: targetInfo, probes: matrix.probes, observedAt, ...(via ? {via} : {})}, {proxyKind: options.proxyKind, proxyVersion: options.proxyVersion})
   return {
     schemaVersion: 1,
     tool,
     generatedAt: observedAt,
-    target: matrix.target,
+    target: targetInfo,
     probes: matrix.probes,
     diagnoses: result.diagnoses,
     recommended: result.recommended,

@@ -2,9 +2,11 @@ import {isIP} from 'node:net'
 
 import {UsageError} from '../cli/errors.js'
 import {diagnose, type DiagnoseOptions} from '../diagnosis/diagnose.js'
+import {combinedVerdict, compareAddresses, type AddressResults} from '../observations/address-results.js'
 import type {Report} from '../observations/report.js'
 import type {TargetInfo} from '../observations/types.js'
 import {WRONG_NAME} from '../probes/matrix.js'
+import {isSecretHeader, REDACTED} from '../target/headers.js'
 import {classifyHost} from '../target/hostname.js'
 import {isSnippetSafePath} from '../target/snippet-path.js'
 
@@ -24,9 +26,35 @@ function assertTrustworthyTarget(target: TargetInfo): void {
   if (port !== undefined && port !== null && !(Number.isInteger(port) && port >= 1 && port <= 65_535)) bad('pinnedPort')
 }
 
+/** A report edited by hand may hold a secret header's value: it is redacted again before anything shows it. */
+function redactHeaders(target: TargetInfo): TargetInfo {
+  if (!target.headers) return target
+  return {...target, headers: target.headers.map((h) => (isSecretHeader(h.name) ? {name: h.name, value: REDACTED, redacted: true} : h))}
+}
+
+/**
+ * --all-addresses results whose addresses differed carry each address's probes: each is diagnosed
+ * again (as pinned to that address) and compared again, so the verdict follows this version's rules.
+ */
+function rediagnoseAddresses(saved: Report, target: TargetInfo, options: DiagnoseOptions): AddressResults | undefined {
+  const results = saved.addressResults
+  if (!results) return undefined
+  for (const result of results.results) if (isIP(result.address) === 0) throw new UsageError('not a report this tool wrote: addressResults holds an address that is not an IP literal', 'bad-report')
+  if (results.agree || !results.results.every((r) => r.probes)) return results
+  const runs = results.results.map(({address, probes}) => {
+    const pinned = {...target, pinnedAddress: target.pinnedAddress === null ? null : address}
+    const again = diagnose({target: pinned, probes: probes!, observedAt: saved.generatedAt}, options)
+    return {address, verdict: again.verdict, diagnoses: again.diagnoses.map((d) => d.id), probes: probes!}
+  })
+  return compareAddresses(runs)
+}
+
 /** A saved report diagnosed again by this version's rules, judged at the time the probes ran. */
 export function rediagnose(saved: Report, options: DiagnoseOptions): Report {
   assertTrustworthyTarget(saved.target)
-  const result = diagnose({target: saved.target, probes: saved.probes, observedAt: saved.generatedAt, ...(saved.via ? {via: saved.via} : {})}, options)
-  return {...saved, diagnoses: result.diagnoses, recommended: result.recommended, verdict: result.verdict}
+  const target = redactHeaders(saved.target)
+  const result = diagnose({target, probes: saved.probes, observedAt: saved.generatedAt, ...(saved.via ? {via: saved.via} : {})}, options)
+  const addressResults = rediagnoseAddresses(saved, target, options)
+  const verdict = addressResults && !addressResults.agree ? combinedVerdict([result.verdict, ...addressResults.results.map((r) => r.verdict)]) : result.verdict
+  return {...saved, target, diagnoses: result.diagnoses, recommended: result.recommended, verdict, ...(addressResults ? {addressResults} : {})}
 }

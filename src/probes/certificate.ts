@@ -1,32 +1,44 @@
 import {checkServerIdentity, type DetailedPeerCertificate, type PeerCertificate, type TLSSocket} from 'node:tls'
 
 import type {CertificateInfo, TlsObservation} from '../observations/types.js'
+import {printableLine} from './printable.js'
 
 const MAX_CHAIN = 10
 
+// Everything below comes from the peer: names are made printable (a CN may carry terminal escapes),
+// and a field Node cannot read must not throw.
+
+/** Node quotes (JSON-style) an entry holding a comma or a non-ASCII byte, so ', ' only separates entries. */
 function sans(cert: PeerCertificate): string[] {
   return (cert.subjectaltname ?? '')
     .split(', ')
     .filter(Boolean)
-    .map((entry) => entry.replace(/^IP Address:/, 'IP:'))
+    .map((entry) => printableLine(entry.replace(/^IP Address:/, 'IP:')))
+}
+
+/** ISO 8601, or '' when the certificate's time cannot be read (OpenSSL prints "Bad time value"). */
+function isoTime(value: string | undefined): string {
+  const time = new Date(value ?? '')
+  return Number.isNaN(time.getTime()) ? '' : time.toISOString()
 }
 
 function dn(part: Record<string, string | string[]> | undefined): string {
   if (!part) return ''
   return Object.entries(part)
-    .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('+') : value}`)
+    .map(([key, value]) => `${printableLine(key)}=${printableLine(Array.isArray(value) ? value.join('+') : String(value))}`)
     .join(', ')
 }
 
 function describe(cert: PeerCertificate): CertificateInfo {
   const commonName = cert.subject?.CN
+  const firstName = Array.isArray(commonName) ? commonName[0] : commonName
   return {
     subject: dn(cert.subject as unknown as Record<string, string>),
-    commonName: Array.isArray(commonName) ? commonName[0] ?? null : commonName ?? null,
+    commonName: firstName === undefined ? null : printableLine(firstName),
     sans: sans(cert),
     issuer: dn(cert.issuer as unknown as Record<string, string>),
-    notBefore: new Date(cert.valid_from).toISOString(),
-    notAfter: new Date(cert.valid_to).toISOString(),
+    notBefore: isoTime(cert.valid_from),
+    notAfter: isoTime(cert.valid_to),
     fingerprint256: cert.fingerprint256,
     serialNumber: cert.serialNumber,
     selfSigned: dn(cert.subject as unknown as Record<string, string>) === dn(cert.issuer as unknown as Record<string, string>),

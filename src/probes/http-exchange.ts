@@ -1,10 +1,13 @@
-import type {Duplex} from 'node:stream'
+import type {Socket} from 'node:net'
 import {STATUS_CODES} from 'node:http'
 import {performance} from 'node:perf_hooks'
 
 import type {HttpObservation, Outcome} from '../observations/types.js'
-import {isSecretHeader} from '../target/headers.js'
+import {fitRedacted, secretScrubber} from '../observations/redaction.js'
+import type {ExtraHeader} from '../target/headers.js'
 import {PhaseFailure, ms} from './phase.js'
+import {printable} from './printable.js'
+import {RecordingStream} from './recording-stream.js'
 
 /** Headers that tell who answered: kept verbatim (bounded). Everything else is dropped. */
 export const TELLING_HEADERS = [
@@ -25,6 +28,12 @@ export const TELLING_HEADERS = [
 
 export const MAX_HEADER_BYTES = 16 * 1024
 export const BODY_EXCERPT_BYTES = 2048
+/**
+ * Bytes of response (after TLS) read at most. undici caps header names and values (MAX_HEADER_BYTES)
+ * but not a status line, interim responses or chunk extensions: a peer that sends those without end
+ * is cut off here. Far above what a head and an excerpt need, so a real response never reaches it.
+ */
+export const MAX_RESPONSE_BYTES = 256 * 1024
 const MAX_HEADER_VALUE = 256
 
 export interface ExchangeRequest {
@@ -33,7 +42,7 @@ export interface ExchangeRequest {
   host: string
   method: string
   path: string
-  headers: Array<{name: string; value: string}>
+  headers: ExtraHeader[]
   userAgent: string
   timeoutMs: number
 }
@@ -58,8 +67,10 @@ export function loadHttpClient(): Promise<typeof import('undici')> {
   return undici
 }
 
-export async function exchange(socket: Duplex, request: ExchangeRequest): Promise<ExchangeResult> {
+export async function exchange(socket: Socket, request: ExchangeRequest): Promise<ExchangeResult> {
   const {Client} = await loadHttpClient()
+  const bounded = new RecordingStream(socket, {limit: MAX_RESPONSE_BYTES, keep: 0})
+  bounded.on('error', () => {}) // undici reports it
   let handedOver = false
   const client = new Client(request.origin, {
     connect: (_options, callback) => {
@@ -67,7 +78,7 @@ export async function exchange(socket: Duplex, request: ExchangeRequest): Promis
       if (handedOver) return callback(new Error('connection already used'), null)
       handedOver = true
       // undici 7 never writes the request when the callback runs synchronously inside its connect().
-      setImmediate(() => callback(null, socket as never))
+      setImmediate(() => callback(null, bounded as never))
     },
     maxHeaderSize: MAX_HEADER_BYTES,
     headersTimeout: request.timeoutMs + 1000,
@@ -93,10 +104,11 @@ export async function exchange(socket: Duplex, request: ExchangeRequest): Promis
   } catch (error) {
     // undici refusing our own arguments is a bug here, not something the peer did.
     if ((error as NodeJS.ErrnoException).code === 'UND_ERR_INVALID_ARG') throw error
-    throw toFailure(error as NodeJS.ErrnoException & {data?: string}, timedOut, request.timeoutMs, request.headers)
+    throw toFailure(error as NodeJS.ErrnoException & {data?: string}, timedOut, bounded.limitExceeded, request)
   } finally {
     clearTimeout(timer)
     client.destroy().catch(() => {})
+    bounded.destroy()
   }
 }
 
@@ -133,26 +145,16 @@ async function readExcerpt(body: AsyncIterable<Buffer> & {destroy(): void}, time
  * A peer may echo request headers back (debug endpoints do): the values of secret headers are
  * scrubbed from whatever is kept of the response, so a report never carries them.
  */
-function secretScrubber(sent: Array<{name: string; value: string}>): ((text: string) => string) | null {
-  const secrets = sent.filter((h) => isSecretHeader(h.name) && h.value.length >= 4).map((h) => h.value)
-  if (secrets.length === 0) return null
-  return (text) => secrets.reduce((out, secret) => out.split(secret).join('<redacted>'), text)
-}
-
-export function redactSecrets(http: HttpObservation, sent: Array<{name: string; value: string}>): HttpObservation {
+export function redactSecrets(http: HttpObservation, sent: ExtraHeader[]): HttpObservation {
   const scrub = secretScrubber(sent)
-  if (!scrub) return http
+  // "[redacted]" may be longer than what it replaces: the bounds of the report still hold.
   return {
     ...http,
-    headers: Object.fromEntries(Object.entries(http.headers).map(([name, value]) => [name, scrub(value)])),
-    bodyExcerpt: scrub(http.bodyExcerpt),
+    headers: Object.fromEntries(Object.entries(http.headers).map(([name, value]) => [name, fitRedacted(scrub(value), MAX_HEADER_VALUE)])),
+    bodyExcerpt: fitRedacted(scrub(http.bodyExcerpt), BODY_EXCERPT_BYTES),
   }
 }
 
-/** Peers are hostile: no terminal escapes or other control characters survive into a report. */
-export function printable(text: string): string {
-  return text.replaceAll(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '\uFFFD')
-}
 
 function observe(status: number, raw: Record<string, string | string[] | undefined>, body: {text: string; truncated: boolean; bytes: number}): HttpObservation {
   const headers: Record<string, string> = {}
@@ -173,23 +175,26 @@ function observe(status: number, raw: Record<string, string | string[] | undefin
   }
 }
 
-const MALFORMED_CODES = new Set(['UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_EXCEEDED_MAX_SIZE', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'])
+const MALFORMED_CODES = new Set(['UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_EXCEEDED_MAX_SIZE', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'ERR_READ_LIMIT'])
 
-function toFailure(err: NodeJS.ErrnoException & {data?: string}, timedOut: boolean, timeoutMs: number, sent: Array<{name: string; value: string}>): PhaseFailure {
-  const code = err.code ?? err.name ?? 'EHTTP'
+function toFailure(err: NodeJS.ErrnoException & {data?: string}, timedOut: boolean, limitExceeded: boolean, request: ExchangeRequest): PhaseFailure {
+  // The cut-off may reach undici as a bare "socket closed": the stream that cut it off knows why.
+  const code = limitExceeded && !timedOut ? 'ERR_READ_LIMIT' : err.code ?? err.name ?? 'EHTTP'
   let outcome: Outcome
   if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') outcome = 'http-timeout'
   // undici 7 leaves HTTPParserError's code undefined: its name is the stable part.
   else if (code.startsWith('HPE_') || err.name === 'HTTPParserError' || MALFORMED_CODES.has(code)) outcome = 'http-malformed'
   else outcome = 'http-closed'
+  // undici found the bytes (and may quote them in its message); a peer may have echoed a secret into them.
+  const scrub = secretScrubber(request.headers)
   const message =
     outcome === 'http-timeout'
-      ? `no complete response within ${timeoutMs} ms`
+      ? `no complete response within ${request.timeoutMs} ms`
       : code === 'UND_ERR_HEADERS_OVERFLOW'
         ? `response headers exceed ${MAX_HEADER_BYTES} bytes`
-        : printable(err.message)
-  // undici found the bytes; a peer may have echoed a secret into them, so they are scrubbed first.
-  const scrub = secretScrubber(sent) ?? ((text: string) => text)
+        : code === 'ERR_READ_LIMIT'
+          ? `no complete response head within the first ${MAX_RESPONSE_BYTES / 1024} KiB`
+          : scrub(printable(err.message.split('\n')[0]!))
   const extra = err.data ? {firstBytesHex: Buffer.from(scrub(err.data).slice(0, 64), 'latin1').toString('hex')} : {}
   return new PhaseFailure(outcome, {code: timedOut ? 'ETIMEDOUT' : code, message, phase: 'http'}, extra)
 }

@@ -4,7 +4,7 @@ import type {SecureContext, TLSSocket} from 'node:tls'
 
 import {asProxy} from '../observations/as-proxy.js'
 import type {ObservationId, Outcome, ProbeObservation, SentRequest, Timings, TlsObservation} from '../observations/types.js'
-import {isSecretHeader, type ExtraHeader} from '../target/headers.js'
+import {isSecret, type ExtraHeader} from '../target/headers.js'
 import {hostHeaderFor} from '../target/authority.js'
 import {hostForUrl} from '../target/hostname.js'
 import type {Endpoint} from '../target/resolve.js'
@@ -63,11 +63,13 @@ export interface Exchange {
   userAgent: string
   /** The user's own proxy (--via) gets the headers its clients send; the edge only over verified TLS. */
   secretsTo: 'verified-tls' | 'this-peer'
+  /** performance.now() when the probe began, before its DNS phase: `total` counts from there. */
+  startedAt?: number
 }
 
 /** Runs one request through its phases (dns, connect, tls, http); every phase has a deadline. */
 export async function observeExchange(spec: Exchange): Promise<ProbeObservation> {
-  const started = performance.now()
+  const started = spec.startedAt ?? performance.now()
   const {endpoint, sent} = spec
   const timings: Omit<Timings, 'total'> = {}
   if (endpoint.dnsMs !== undefined) timings.dns = endpoint.dnsMs
@@ -100,7 +102,7 @@ export async function observeExchange(spec: Exchange): Promise<ProbeObservation>
     // Credentials go only where they would go in production: over TLS to a certificate that
     // verifies for the target. Never over plain HTTP, never to a default or foreign certificate.
     const verified = spec.secretsTo === 'this-peer' || (sent.scheme === 'https' && tls?.trusted === true && tls.nameMatch === true)
-    const withheld = verified ? [] : spec.headers.filter((h) => isSecretHeader(h.name))
+    const withheld = verified ? [] : spec.headers.filter(isSecret)
     if (withheld.length > 0) sent.withheldHeaders = withheld.map((h) => h.name)
     exchanged = await exchange(socket, {
       origin: `${sent.scheme}://${hostForUrl(address)}:${sent.port}`,
@@ -144,6 +146,7 @@ export async function observeExchange(spec: Exchange): Promise<ProbeObservation>
 
 /** Runs one probe of the matrix. */
 export async function runProbe(plan: ProbePlan, env: ProbeEnvironment): Promise<ProbeObservation> {
+  const startedAt = performance.now()
   const endpoint = await env.endpoint(plan)
   return observeExchange({
     id: plan.id,
@@ -156,5 +159,6 @@ export async function runProbe(plan: ProbePlan, env: ProbeEnvironment): Promise<
     secureContext: env.secureContext,
     userAgent: env.userAgent,
     secretsTo: 'verified-tls',
+    startedAt,
   })
 }

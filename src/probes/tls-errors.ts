@@ -14,6 +14,8 @@ const MALFORMED = new Set([
   'ERR_SSL_UNKNOWN_PROTOCOL',
   'ERR_SSL_BAD_RECORD_TYPE',
   'ERR_SSL_RECORD_LAYER_FAILURE',
+  // A handshake message longer than OpenSSL accepts (a certificate list over 100 KiB).
+  'ERR_SSL_EXCESSIVE_MESSAGE_SIZE',
 ])
 
 /** Node's code for a received alert, e.g. ERR_SSL_TLSV1_UNRECOGNIZED_NAME, by alert number. */
@@ -66,4 +68,16 @@ export function classifyTlsError(err: NodeJS.ErrnoException): ClassifiedTlsError
   if (alertNumber !== undefined) return {outcome: 'tls-alert', alert: {number: alertNumber, name: alertName(alertNumber)}}
   if (MALFORMED.has(code)) return {outcome: 'tls-malformed'}
   return {outcome: 'tls-closed'}
+}
+
+/**
+ * The alert in a record that starts `bytes` (`15 03 0x 00 02 <level> <description>`), or null.
+ * OpenSSL reports a warning-level alert, or an alert number it does not know, followed by a close
+ * as a bare disconnect; the record itself still says which alert the peer sent.
+ */
+export function alertInRecord(bytes: Buffer): TlsAlert & {level: 'warning' | 'fatal'} | null {
+  if (bytes.length < 7 || bytes[0] !== 0x15 || bytes[1] !== 0x03 || bytes[2]! > 0x04 || bytes.readUInt16BE(3) !== 2) return null
+  const level = bytes[5] === 1 ? 'warning' : bytes[5] === 2 ? 'fatal' : null
+  if (!level) return null
+  return {number: bytes[6]!, name: alertName(bytes[6]!), level}
 }

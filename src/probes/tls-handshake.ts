@@ -3,7 +3,14 @@ import {connect, type SecureContext, type TLSSocket} from 'node:tls'
 
 import {PhaseFailure, withDeadline} from './phase.js'
 import {RecordingStream} from './recording-stream.js'
-import {classifyTlsError} from './tls-errors.js'
+import {alertInRecord, classifyTlsError} from './tls-errors.js'
+
+/**
+ * Bytes a peer may send before the handshake completes. A real server's flight (ServerHello,
+ * a certificate list OpenSSL caps at 100 KiB, the rest) fits well within it; a peer that floods
+ * records OpenSSL skips (HelloRequest) is cut off here rather than read until the deadline.
+ */
+export const MAX_HANDSHAKE_BYTES = 256 * 1024
 
 export interface HandshakeOptions {
   /** null sends no server_name extension at all: that is the tls-no-sni probe. */
@@ -17,9 +24,8 @@ export interface HandshakeOptions {
  * (rejectUnauthorized: false): the probe must see the certificate a strict client would refuse.
  */
 export function handshake(tcp: Socket, options: HandshakeOptions): Promise<TLSSocket> {
-  const recorder = new RecordingStream(tcp)
+  const recorder = new RecordingStream(tcp, {limit: MAX_HANDSHAKE_BYTES})
   let tlsSocket: TLSSocket | undefined
-  const evidence = () => (recorder.bytesReceived > 0 ? {firstBytesHex: recorder.firstBytesHex} : {})
   return withDeadline<TLSSocket>(
     options.timeoutMs,
     ({resolve, reject}) => {
@@ -34,14 +40,14 @@ export function handshake(tcp: Socket, options: HandshakeOptions): Promise<TLSSo
         // Only a non-empty string makes Node send SNI.
         ...(options.servername ? {servername: options.servername} : {}),
       })
-      const onSecure = () => resolve(tlsSocket!)
+      const onSecure = () => {
+        // The HTTP phase bounds what it reads itself.
+        recorder.limit = Number.POSITIVE_INFINITY
+        resolve(tlsSocket!)
+      }
       const onError = (err: NodeJS.ErrnoException) => {
-        const {outcome, alert} = classifyTlsError(err)
-        const how = recorder.peerReset ? 'reset (RST)' : recorder.peerEnded ? 'closed (FIN)' : 'failed'
-        const code = outcome === 'tls-closed' ? (recorder.peerReset ? 'ECONNRESET' : recorder.peerEnded ? 'EOF' : err.code ?? 'ETLS') : err.code ?? 'ETLS'
-        const message = outcome === 'tls-closed' ? `peer ${how} the connection during the TLS handshake, before any alert` : err.message.split('\n')[0]!
         tlsSocket!.destroy()
-        reject(new PhaseFailure(outcome, {code, message, phase: 'tls'}, {...(alert ? {alert} : {}), ...evidence()}))
+        reject(failureFor(err, recorder))
       }
       tlsSocket.once('secureConnect', onSecure)
       tlsSocket.once('error', onError)
@@ -57,8 +63,42 @@ export function handshake(tcp: Socket, options: HandshakeOptions): Promise<TLSSo
       return new PhaseFailure(
         'tls-timeout',
         {code: 'ETIMEDOUT', message: `TCP connected but the TLS handshake did not complete within ${options.timeoutMs} ms`, phase: 'tls'},
-        evidence(),
+        evidenceOf(recorder),
       )
     },
   )
+}
+
+/** The first bytes the peer sent, when it sent any: what it answered instead of a ServerHello. */
+const evidenceOf = (recorder: RecordingStream) => (recorder.bytesReceived > 0 ? {firstBytesHex: recorder.firstBytesHex} : {})
+
+/** The outcome of a failed handshake, from Node's error and from what the recorder saw on the wire. */
+function failureFor(err: NodeJS.ErrnoException, recorder: RecordingStream): PhaseFailure {
+  const evidence = evidenceOf(recorder)
+  // The reader may report the cut-off as a bare disconnect: the recorder knows why it happened.
+  if (recorder.limitExceeded) {
+    return new PhaseFailure('tls-malformed', {code: 'ERR_READ_LIMIT', message: `the peer sent more than ${MAX_HANDSHAKE_BYTES / 1024} KiB without completing the TLS handshake`, phase: 'tls'}, evidence)
+  }
+  const classified = classifyTlsError(err)
+  if (classified.outcome === 'tls-closed') {
+    const how = recorder.peerReset ? 'reset (RST)' : recorder.peerEnded ? 'closed (FIN)' : 'failed'
+    // Node calls a FIN during the handshake ECONNRESET too: the recorder saw which it was.
+    const code = recorder.peerReset ? 'ECONNRESET' : recorder.peerEnded ? 'EOF' : err.code ?? 'ETLS'
+    // An alert OpenSSL did not raise (warning level, unknown number) is still the peer's answer.
+    const sent = alertInRecord(recorder.firstBytesReceived)
+    // close_notify (alert 0) is an orderly close, not a refusal, however OpenSSL words it.
+    if (sent?.number === 0) {
+      return new PhaseFailure('tls-closed', {code: 'EOF', message: 'peer closed the connection (close_notify) during the TLS handshake, before any other alert', phase: 'tls'}, evidence)
+    }
+    if (sent) {
+      const message = `peer sent a ${sent.level} alert ${sent.number} (${sent.name}) and ${how} the connection during the TLS handshake`
+      return new PhaseFailure('tls-alert', {code, message, phase: 'tls'}, {alert: {number: sent.number, name: sent.name}, ...evidence})
+    }
+    return new PhaseFailure('tls-closed', {code, message: `peer ${how} the connection during the TLS handshake, before any alert`, phase: 'tls'}, evidence)
+  }
+  const message =
+    err.code === 'ERR_SSL_EXCESSIVE_MESSAGE_SIZE'
+      ? 'the peer sent a handshake message larger than OpenSSL accepts (a certificate chain over 100 KiB?)'
+      : err.message.split('\n')[0]!
+  return new PhaseFailure(classified.outcome, {code: err.code ?? 'ETLS', message, phase: 'tls'}, {...(classified.alert ? {alert: classified.alert} : {}), ...evidence})
 }

@@ -1,3 +1,4 @@
+import {performance} from 'node:perf_hooks'
 import type {SecureContext} from 'node:tls'
 
 import type {ProbeObservation} from '../observations/types.js'
@@ -22,6 +23,7 @@ export interface ViaOptions {
 /** The reference request sent through the user's proxy, as that proxy's own clients send it. */
 export async function runVia(options: ViaOptions): Promise<ProbeObservation & {url: string}> {
   const {via} = options
+  const startedAt = performance.now()
   const endpoint = await options.resolver.endpoint(via.host, via.port)
   const isName = classifyHost(via.host) === 'name'
   const observation = await observeExchange({
@@ -43,6 +45,7 @@ export async function runVia(options: ViaOptions): Promise<ProbeObservation & {u
     secureContext: options.secureContext,
     userAgent: options.userAgent,
     secretsTo: 'this-peer',
+    startedAt,
   })
   return {...observation, url: via.url}
 }

@@ -28,15 +28,18 @@ export function parsePort(text: string, what = 'port'): number {
  */
 export function parseTarget(raw: string): ParsedTarget {
   const input = raw.trim()
-  // Never echo credentials a user put in a URL.
-  const safe = input.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1<credentials>@')
-  const shown = JSON.stringify(safe.length > 80 ? safe.slice(0, 80) + '…' : safe)
   if (input.length === 0) throw new UsageError('empty target: give a host name, host:port, IP literal or https:// URL', 'bad-target')
   if (input.length > MAX_TARGET_LENGTH) throw new UsageError(`target is longer than ${MAX_TARGET_LENGTH} characters`, 'bad-target')
+  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(input)
+  // Credentials are never accepted and never echoed: no host name holds an @ (a URL's path may).
+  if (!isUrl && input.includes('@')) throw new UsageError("invalid target: credentials (user@ or user:password@) are not accepted and not shown; use -H 'Authorization: …'", 'bad-target')
+  // Only the first word is echoed (a target with a space in it may be a pasted header), and nothing with an @ in it.
+  const word = input.split(/[\s\u0000-\u001f\u007f-\u009f]/, 1)[0]!
+  const shown = input.includes('@') ? '(not shown: it holds an @)' : JSON.stringify(word.length > 80 ? word.slice(0, 80) + '…' : word !== input ? word + '…' : word)
   // Reject control characters and spaces before anything else looks at the text.
   if (/[\u0000-\u0020\u007F-\u009F]/.test(input)) throw new UsageError(`invalid target ${shown}: it contains spaces or control characters`, 'bad-target')
 
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) return parseUrlTarget(input, shown)
+  if (isUrl) return parseUrlTarget(input, shown)
 
   let hostText = input
   let portText: string | undefined
@@ -64,7 +67,7 @@ function parseUrlTarget(input: string, shown: string): ParsedTarget {
     throw new UsageError(`invalid target ${shown}: not a valid URL`, 'bad-target')
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`invalid target ${shown}: only http:// and https:// URLs`, 'bad-target')
-  if (url.username || url.password) throw new UsageError(`invalid target ${shown}: credentials in the URL are not accepted (use -H 'Authorization: …')`, 'bad-target')
+  if (url.username || url.password) throw new UsageError("invalid target: credentials in the URL are not accepted and not shown; use -H 'Authorization: …'", 'bad-target')
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '')
   const hostKind = classifyHost(host)
   if (!hostKind) throw new UsageError(`invalid target ${shown}: not a host name, IPv4 or IPv6 literal`, 'bad-target')

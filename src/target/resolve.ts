@@ -25,7 +25,7 @@ export interface ResolveOptions {
   lookup?: Lookup
 }
 
-const systemLookup: Lookup = async (host) => (await lookup(host, {all: true, verbatim: true})).map((a) => a.address)
+export const systemLookup: Lookup = async (host) => (await lookup(host, {all: true, verbatim: true})).map((a) => a.address)
 
 /**
  * Resolves where a probe to host:port connects. Lookups are memoised per host so that the six

@@ -101,7 +101,7 @@ describe('apigw-doctor probe: batches (built CLI)', {concurrency: 4}, () => {
       [`${file}:4: `, `${file}:6: `, `${file}:8: `],
       show(r),
     )
-    assert.match(stderrLines(r)[0]!, /: invalid target "bad host": it contains spaces/)
+    assert.match(stderrLines(r)[0]!, /:4: invalid target "bad.*": it contains spaces or control characters$/)
     assert.ok(!(r.stdout + r.stderr).includes('hunter2pw'), 'a password in a bad line is never echoed')
     // Without --json: a summary table (target, verdict, main diagnosis) and the tally.
     assert.match(r.stdout, /│ target\s+│ verdict\s+│ main diagnosis/)
@@ -151,7 +151,7 @@ describe('apigw-doctor probe: batches (built CLI)', {concurrency: 4}, () => {
 
     const withBad = await cli(['-', ...flags], `${at('api.test')}\nnot a target\n`)
     assert.equal(withBad.code, 1, show(withBad))
-    assert.match(stderrLines(withBad)[0]!, /^stdin:2: invalid target "not a target"/)
+    assert.match(stderrLines(withBad)[0]!, /^stdin:2: invalid target "not.*": it contains spaces/)
 
     const broken = await batchEdge(t, {paths: ['/prod/x']})
     const failing = await cli(['-', ...broken.flags, '--json'], `${broken.at('api.test')}\n`)

@@ -46,6 +46,13 @@ export interface TestEdgeOptions {
   host?: string
   /** Reuse a PKI (e.g. to share one CA between several edges). Default: a fresh one. */
   pki?: Pki
+  /**
+   * Answer every request 200 with its own headers echoed back in every form a debug endpoint
+   * might use (telling headers, a URL-encoded Location, JSON, a body cut mid-value): secrets tests.
+   */
+  echoRequest?: boolean
+  /** Listen for TLS on this port (default: any free one), e.g. the same number on 127.0.0.1 and ::1. */
+  tlsPort?: number
 }
 
 export interface EdgeRequest {
@@ -311,6 +318,33 @@ function cloudFrontErrorPage(status: number, headline: string, text: string): st
   )
 }
 
+/** The request's headers sent back: in the headers a probe keeps, JSON-escaped, URL-encoded, and cut by the excerpt bound. */
+function echoAnswer(req: ParsedHead): Buffer {
+  const one = (name: string): string => {
+    const value = req.headers[name]
+    return Array.isArray(value) ? value.join(', ') : value ?? ''
+  }
+  const everything = Object.values(req.headers).flat().join(' | ')
+  const body = JSON.stringify({headers: req.headers}) + '\n'
+  // The excerpt keeps 2048 bytes: the Authorization value is put across that bound.
+  const pad = 'p'.repeat(Math.max(0, 2048 - 6 - Buffer.byteLength(body)))
+  return httpResponse(
+    200,
+    [
+      ['Server', `echo ${one('authorization')}`],
+      ['WWW-Authenticate', one('x-api-key')],
+      ['X-Cache', one('cookie')],
+      ['X-Amzn-ErrorType', JSON.stringify(one('x-amz-security-token'))],
+      ['Location', `https://echo.test/?auth=${encodeURIComponent(one('authorization'))}`],
+      // Kept headers are cut at 256 characters: this one is cut inside the value.
+      ['Via', `${'v'.repeat(250)}${one('authorization')}`],
+      ['X-Amzn-RequestId', everything.replace(/[\r\n]/g, ' ').slice(0, 4000)],
+      ['Content-Type', 'application/json'],
+    ],
+    body + pad + one('authorization'),
+  )
+}
+
 const PLAIN_ON_TLS_BODY =
   '<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n<body>\r\n' +
   '<center><h1>400 Bad Request</h1></center>\r\n<center>The plain HTTP request was sent to HTTPS port</center>\r\n' +
@@ -487,7 +521,7 @@ export async function startTestEdge(opts: TestEdgeOptions = {}): Promise<TestEdg
         if (!req) {
           return endWith(socket, httpResponse(400, [['Content-Type', 'text/html']], '<html><body><h1>400 Bad Request</h1></body></html>\r\n'))
         }
-        endWith(socket, httpAnswer(req, sni, via))
+        endWith(socket, opts.echoRequest ? echoAnswer(req) : httpAnswer(req, sni, via))
       },
     )
   }
@@ -632,10 +666,10 @@ export async function startTestEdge(opts: TestEdgeOptions = {}): Promise<TestEdg
 
   // ----- listeners -----
   const servers: net.Server[] = []
-  const listen = (s: net.Server): Promise<number> =>
+  const listen = (s: net.Server, port = 0): Promise<number> =>
     new Promise((resolve, reject) => {
       s.once('error', reject)
-      s.listen(0, listenHost, () => {
+      s.listen(port, listenHost, () => {
         s.removeListener('error', reject)
         s.on('error', () => {})
         resolve((s.address() as net.AddressInfo).port)
@@ -644,7 +678,7 @@ export async function startTestEdge(opts: TestEdgeOptions = {}): Promise<TestEdg
 
   const tlsListener = net.createServer(onTlsPortConnection)
   servers.push(tlsListener)
-  tlsPort = await listen(tlsListener)
+  tlsPort = await listen(tlsListener, opts.tlsPort)
 
   let httpPort: number
   if (httpListener === 'none') {

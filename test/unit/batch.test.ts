@@ -55,7 +55,7 @@ describe('target list', () => {
         ['fleet.txt', 6, 'bad-target'],
       ],
     )
-    assert.match(badLineText(list.bad[0]!), /^fleet\.txt:2: invalid target "bad host": /)
+    assert.match(badLineText(list.bad[0]!), /^fleet\.txt:2: invalid target "bad.*": it contains spaces or control characters$/)
     assert.match(badLineText(list.bad[1]!), /^fleet\.txt:4: invalid port in target "host:99999"/)
     // A password typed into a URL is a secret: the report of the bad line never echoes it.
     assert.ok(!badLineText(list.bad[2]!).includes('hunter2pw'), badLineText(list.bad[2]!))

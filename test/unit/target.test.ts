@@ -57,7 +57,9 @@ describe('host names that may reach a config snippet', () => {
 
 describe('headers', () => {
   test('parses Name: value and recognises secret names', () => {
-    assert.deepEqual(parseHeader('x-api-key:  s3cret '), {name: 'x-api-key', value: 's3cret'})
+    assert.deepEqual(parseHeader('x-api-key:  s3cret '), {name: 'x-api-key', value: 's3cret', secret: true})
+    assert.deepEqual(parseHeader('X-Trace: abc'), {name: 'X-Trace', value: 'abc', secret: false})
+    assert.equal(parseHeader('X-Tenant: t1', new Set(['x-tenant'])).secret, true, '--redact makes any header a secret')
     for (const name of ['Authorization', 'Cookie', 'X-Api-Key', 'x-amz-security-token', 'X-Auth-Token', 'X-Session-Id', 'X-Functions-Key', 'Ocp-Apim-Subscription-Key']) assert.ok(isSecretHeader(name), name)
   })
 

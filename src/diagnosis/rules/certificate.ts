@@ -11,8 +11,11 @@ function referenceTls(input: RuleInput): TlsObservation | undefined {
   return handshakeCompleted(reference) && reference?.tls?.chain[0] ? reference.tls : undefined
 }
 
+/** A date of the chain, or what a certificate with an unreadable time field shows instead. */
+const day = (iso: string): string => iso.slice(0, 10) || 'an unreadable date'
+
 const describe = (cert: CertificateInfo): string =>
-  oneLine(`${cert.commonName ?? cert.subject} (issuer ${cert.issuer}, valid ${cert.notBefore.slice(0, 10)} to ${cert.notAfter.slice(0, 10)})`, 240)
+  oneLine(`${cert.commonName ?? cert.subject} (issuer ${cert.issuer}, valid ${day(cert.notBefore)} to ${day(cert.notAfter)})`, 240)
 
 const nameOf = (cert: CertificateInfo): string => oneLine(cert.commonName ?? cert.subject)
 
