@@ -180,6 +180,14 @@ async function latency(): Promise<void> {
     line(`| six-probe matrix / its slowest probe (in-process) | ${x(matrix.wall / matrix.slowest)} | ~1x | info | ${fmt(matrix.wall)} / ${fmt(matrix.slowest)}; one after another: ${fmt(matrix.sum)} (${x(matrix.sum / matrix.slowest)}) |`)
     line(`| fixed cost, no relay: \`probe\` / \`curl\` | ${x(t['probe, no relay']! / t['curl, no relay']!)} | | info | ${fmt(t['probe, no relay']!)} / ${fmt(t['curl, no relay']!)}: start-up and CPU, no network wait |`)
     line()
+    // What the goals leave for the probe's own time, given the wait the relay adds to it.
+    const wait = t.probe! - t['probe, no relay']!
+    line(`What the goals leave: the relay adds ${fmt(wait)} to the probe (two round trips: handshake, then request). `
+      + `≤ 1.4x one curl allows the probe ${fmt(1.4 * t.curl! - wait)} of fixed cost (start-up and CPU); it has ${fmt(t['probe, no relay']!)}. `
+      + `≥ 4x faster than the runbook needs a probe of ${fmt(t.runbook! / 4)} at most, when one curl request alone takes ${fmt(t.curl!)}: `
+      + 'the runbook makes 8 round trips in 6 processes, the probe at least 2 in 1, so 4x needs a fixed cost ≤ 1.5x that of one curl process, whatever the delay. '
+      + 'See bench/latency.md.')
+    line()
   } finally {
     await Promise.all([tls.close(), http.close()])
     await edge.close()
