@@ -1,16 +1,10 @@
 #!/usr/bin/env node
-import v8 from 'node:v8'
 import {fileURLToPath} from 'node:url'
 
 // Entry point: oclif reads oclif.manifest.json, so only the command being run is imported. oclif and
 // the commands are bundled (scripts/build.js): dist/cli/oclif-entry.js is the one copy of oclif.
 // One colour decision for everything, oclif's help included: NO_COLOR, TERM=dumb, CI or --no-color.
 if (process.env.TERM === 'dumb' || process.env.CI || process.argv.includes('--no-color')) process.env.FORCE_COLOR = '0'
-
-// undici parses HTTP with llhttp, a WebAssembly module: V8 recompiles it with its optimising tier in
-// the background, and Node waits for that job before it exits (~50-100 ms after a probe has printed
-// everything). The baseline tier parses a few small responses just as well.
-v8.setFlagsFromString('--liftoff-only')
 
 const COMMANDS = ['probe', 'lint', 'explain', 'diagnose', 'help', 'autocomplete']
 const args = process.argv.slice(2)

@@ -72,6 +72,10 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
       throw new UsageError(bad.length > 0 ? `no valid target: ${bad.length} bad line${bad.length === 1 ? '' : 's'}, nothing to probe` : 'no target: give a host, host:port, IP literal, https:// URL, --file FILE or - for stdin', bad.length > 0 ? 'no-valid-target' : 'usage')
     }
 
+    // undici parses HTTP with llhttp, a WebAssembly module: V8 recompiles it with its optimising tier
+    // in the background, and Node waits for that job before it exits (~50-100 ms after a probe has
+    // printed everything). The baseline tier parses a few small responses just as well.
+    ;(await import('node:v8')).setFlagsFromString('--liftoff-only')
     const [{buildTrustStore}, {probeTarget}, {probeBatch}, interruption] = await Promise.all([
       import('../probes/trust-store.js'),
       import('../pipeline/probe-target.js'),
