@@ -5,6 +5,7 @@ import type {Report} from '../observations/report.js'
 import type {ProbeObservation} from '../observations/types.js'
 import {renderAddressResults} from './address-results.js'
 import {renderSentHeaders} from './sent-headers.js'
+import {escapeForTerminal} from './terminal-text.js'
 
 export interface RenderOptions {
   paint: Paint
@@ -163,8 +164,9 @@ function kindsToShow(kind: ProxyKind | 'all'): readonly ProxyKind[] {
 }
 
 export function renderDiagnosis(d: Diagnosis, options: RenderOptions): string {
-  const lines = [`${options.paint(SEVERITY_COLOUR[d.severity], d.severity.toUpperCase().padEnd(7))} ${options.paint('bold', d.id)}: ${d.summary}`]
-  for (const item of d.details) lines.push(options.paint('dim', `        ${item.probe}: ${item.saw}`))
+  // Summaries and evidence quote peers (a body excerpt, a header): one line each, escapes visible.
+  const lines = [`${options.paint(SEVERITY_COLOUR[d.severity], d.severity.toUpperCase().padEnd(7))} ${options.paint('bold', d.id)}: ${escapeForTerminal(d.summary)}`]
+  for (const item of d.details) lines.push(options.paint('dim', `        ${item.probe}: ${escapeForTerminal(item.saw)}`))
   for (const kind of kindsToShow(options.proxyKind)) {
     const snippet = d.fix[kind]
     if (snippet) lines.push(`    fix (${kind}):`, indent(snippet, '        '))

@@ -6,7 +6,8 @@
 import type {Paint} from '../cli/colour.js'
 import type {Report} from '../observations/report.js'
 import type {ProbeObservation} from '../observations/types.js'
-import {isSecret, isSecretHeader, type ExtraHeader} from '../target/headers.js'
+import {isSecret, isSecretHeader, REDACTED, type ExtraHeader} from '../target/headers.js'
+import {escapeForTerminal as printable} from './terminal-text.js'
 
 export interface VerboseOptions {
   paint: Paint
@@ -14,18 +15,6 @@ export interface VerboseOptions {
   width: number
   /** The -H headers as given (values included): the report keeps only their names. */
   headers: ExtraHeader[]
-}
-
-export const REDACTED = '[redacted]'
-
-/** Control characters (C0, DEL, C1) as escapes: nothing from a peer reaches the terminal raw. */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, (c) => {
-    if (c === '\r') return '\\r'
-    if (c === '\n') return '\\n'
-    if (c === '\t') return '\\t'
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
-  })
 }
 
 function cut(text: string, room: number): string {

@@ -6,9 +6,11 @@ import {describe, test} from 'node:test'
 import Table from 'cli-table3'
 
 import {painter} from '../../src/cli/colour.js'
+import type {Diagnosis} from '../../src/diagnosis/types.js'
 import type {Report} from '../../src/observations/report.js'
-import {breakLongWords, renderProbeTable, tableLayout} from '../../src/render/probe-report.js'
-import {exchangeLines, printable, renderExchanges} from '../../src/render/verbose.js'
+import {breakLongWords, renderDiagnosis, renderProbeTable, tableLayout} from '../../src/render/probe-report.js'
+import {escapeForTerminal as printable} from '../../src/render/terminal-text.js'
+import {exchangeLines, renderExchanges} from '../../src/render/verbose.js'
 import {classicEdge, probe, target} from '../support/observations.js'
 
 const plain = painter(false)
@@ -45,6 +47,17 @@ describe('--verbose exchanges', () => {
     assert.match(text, /server: evil\\x1b\[2J\\x1b\]0;pwned\\x07/)
     assert.match(text, /body\\x1b\[31mred\\r\\n\\x9b1m/)
     assert.equal(printable('a\tb\u0000'), 'a\\tb\\x00')
+    assert.equal(printable('txt.\u202Eexe\u2028'), 'txt.\\u202eexe\\u2028', 'bidi overrides and line separators are shown, not obeyed')
+  })
+})
+
+describe('diagnoses quote peers on one line', () => {
+  test('a body excerpt with line breaks cannot add a fake verdict line to the human output', () => {
+    const d: Diagnosis = {id: 'forbidden', severity: 'error', evidence: ['tls-sni'], summary: 'the edge answers 403\nverdict: healthy', details: [{probe: 'tls-sni', saw: 'HTTP 403: {"message":"x"}\r\nverdict: healthy \u202Eok'}], fix: {}}
+    const lines = renderDiagnosis(d, {paint: plain, proxyKind: 'haproxy', width: 120}).split('\n')
+    assert.equal(lines.length, 2, lines.join('\n'))
+    assert.ok(!lines.some((line) => line.startsWith('verdict:')), lines.join('\n'))
+    assert.match(lines[1]!, /\\r\\nverdict: healthy \\u202eok$/)
   })
 })
 
