@@ -69,7 +69,7 @@ export interface TlsObservation {
   alpn?: string | null
   /** The alert the peer sent instead of completing the handshake. */
   alert?: TlsAlert
-  /** First bytes the peer sent when they were not a valid TLS record (hex). */
+  /** First bytes the peer sent when the handshake failed (hex): an alert record, or bytes that are not TLS (tls-malformed). */
   firstBytesHex?: string
   /** Leaf first. Empty when no certificate was seen. */
   chain: CertificateInfo[]

@@ -77,7 +77,8 @@ export function exchangeLines(p: ProbeObservation, report: Report, options: Verb
 
   const tls = p.tls
   if (tls?.alert) lines.push(got(`TLS alert ${tls.alert.number} ${tls.alert.name}`))
-  if (tls?.firstBytesHex) lines.push(got(`${firstBytes(tls.firstBytesHex, room - 30)}  (not a TLS record)`))
+  // The probe keeps the first bytes of any failed handshake: an alert record is TLS, only tls-malformed is not.
+  if (tls?.firstBytesHex) lines.push(got(`${firstBytes(tls.firstBytesHex, room - 30)}  (${p.outcome === 'tls-malformed' ? 'not a TLS record' : 'first bytes back'})`))
   if (tls?.version) {
     lines.push(got(`${tls.version} ${tls.cipher ?? ''}${tls.alpn ? `, ALPN ${tls.alpn}` : ''}`))
     const certificate = certificateLine(p)

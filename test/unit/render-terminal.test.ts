@@ -36,7 +36,14 @@ describe('--verbose exchanges', () => {
     const malformed = probe('tls-no-sni', {outcome: 'tls-malformed', tls: {chain: [], firstBytesHex: Buffer.from('HTTP/1.1 400 Bad Request\r\n').toString('hex')}})
     const lines = exchangeLines(malformed, report(), {paint: plain, width: 200, headers: []})
     assert.ok(!lines.some((line) => line.includes('GET ')), lines.join('\n'))
-    assert.ok(lines.some((line) => /< 48 54 54 50 2f 31 2e 31 .* \|HTTP\/1\.1 400 Bad Request\.\.\|/.test(line)), lines.join('\n'))
+    assert.ok(lines.some((line) => /< 48 54 54 50 2f 31 2e 31 .* \|HTTP\/1\.1 400 Bad Request\.\.\|  \(not a TLS record\)$/.test(line)), lines.join('\n'))
+  })
+
+  test('the bytes of a TLS alert are shown as what came back, not called "not a TLS record"', () => {
+    const alert = probe('tls-no-sni', {outcome: 'tls-alert', tls: {chain: [], alert: {number: 112, name: 'unrecognized_name'}, firstBytesHex: '15030300020270'}})
+    const lines = exchangeLines(alert, report(), {paint: plain, width: 200, headers: []})
+    assert.ok(lines.some((line) => /< 15 03 03 00 02 02 70 .*\(first bytes back\)$/.test(line)), lines.join('\n'))
+    assert.ok(!lines.some((line) => line.includes('not a TLS record')), lines.join('\n'))
   })
 
   test("a hostile peer's escape sequences and control bytes never reach the terminal raw", () => {
