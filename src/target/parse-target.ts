@@ -14,6 +14,8 @@ export interface ParsedTarget {
 
 const MAX_TARGET_LENGTH = 2048
 
+const isPort = (text: string) => /^\d{1,5}$/.test(text) && Number(text) >= 1 && Number(text) <= 65_535
+
 /** Parses a port given on the command line or in a target; refuses anything but 1..65535. */
 export function parsePort(text: string, what = 'port'): number {
   if (!/^\d{1,5}$/.test(text)) throw new UsageError(`invalid ${what} ${JSON.stringify(text)}: expected a number from 1 to 65535`, 'bad-port')
@@ -50,12 +52,14 @@ export function parseTarget(raw: string): ParsedTarget {
   } else if ((input.match(/:/g) ?? []).length === 1) {
     ;[hostText, portText] = input.split(':') as [string, string]
   }
-  if (hostText.includes('/')) throw new UsageError(`invalid target ${shown}: a path needs a URL (https://host/path) or --path`, 'bad-target')
+  // host:port/path (as a batch row prints a target) is not a URL: say so rather than call the port invalid.
+  if (hostText.includes('/') || portText?.includes('/')) throw new UsageError(`invalid target ${shown}: a path needs a URL (https://host/path) or --path`, 'bad-target')
   const host = hostText.toLowerCase().replace(/\.$/, '')
   const hostKind = classifyHost(host)
   if (!hostKind) throw new UsageError(`invalid target ${shown}: not a host name, IPv4 or IPv6 literal`, 'bad-target')
   if (bracketed && hostKind !== 'ipv6') throw new UsageError(`invalid target ${shown}: brackets are for IPv6 literals`, 'bad-target')
-  const port = portText === undefined ? undefined : parsePort(portText, `port in target ${shown}`)
+  if (portText !== undefined && !isPort(portText)) throw new UsageError(`invalid port in target ${shown}: expected a number from 1 to 65535`, 'bad-port')
+  const port = portText === undefined ? undefined : Number(portText)
   return {input, host, hostKind, ...(port === undefined ? {} : {port})}
 }
 
