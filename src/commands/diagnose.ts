@@ -27,7 +27,7 @@ Exit status: 0 the reference request worked (for every report), 1 it did not (fo
 
   static override flags = {
     'proxy-kind': Flags.string({description: "which proxy's fixes to print", options: ['haproxy', 'nginx', 'envoy', 'apache', 'caddy', 'traefik', 'all'], default: 'haproxy'}),
-    'proxy-version': Flags.string({description: 'version of that proxy, e.g. 2.4 or 3.3'}),
+    'proxy-version': Flags.string({description: 'version of that proxy, e.g. 2.4 or 3.3: fixes follow it (default: fixes for HAProxy 2.6 or later)'}),
   }
 
   async run(): Promise<Report | undefined> {

@@ -21,7 +21,7 @@ export default class Lint extends BaseCommand {
     '<%= config.bin %> lint /etc/nginx/nginx.conf --check',
     '<%= config.bin %> lint haproxy.cfg --proxy-version 2.4 --json',
     '<%= config.bin %> lint site.conf --kind nginx',
-    'cat haproxy.cfg | <%= config.bin %> lint -',
+    {description: 'From stdin (without --check)', command: '$ cat haproxy.cfg | <%= config.bin %> lint -'},
   ]
 
   static override args = {
@@ -34,7 +34,7 @@ export default class Lint extends BaseCommand {
       description: "also run haproxy -c / nginx -t when installed and report its errors and warnings (the proxy resolves the config's host names: DNS queries)",
       default: false,
     }),
-    'proxy-version': Flags.string({description: 'proxy version the fixes follow, e.g. 2.4 or 3.3 (HAProxy: @system-ca needs 2.6, sni-auto comes with 3.3)'}),
+    'proxy-version': Flags.string({description: 'proxy version the fixes follow, e.g. 2.4 or 3.3 (HAProxy: @system-ca needs 2.6, sni-auto comes with 3.3; default: fixes for 2.6 or later)'}),
   }
 
   async run(): Promise<LintResult> {
