@@ -1,4 +1,5 @@
 import {UsageError} from '../cli/errors.js'
+import {isBinary} from '../cli/read-input.js'
 
 /** Flags this command takes; every other word, dashes included (`----`, `-1/-1`), is text to explain. */
 const OWN_FLAGS = new Set(['--json', '--no-color', '--help', '-h'])
@@ -41,5 +42,8 @@ export async function readStdin(): Promise<string> {
     size += buffer.length
     if (size >= STDIN_LIMIT) break
   }
-  return Buffer.concat(chunks).subarray(0, STDIN_LIMIT).toString('utf8')
+  const input = Buffer.concat(chunks).subarray(0, STDIN_LIMIT)
+  // As probe --file, lint and diagnose do: binary is bad input, not text that went unrecognised.
+  if (isBinary(input)) throw new UsageError('stdin: binary content, not a log line or an error message')
+  return input.toString('utf8')
 }

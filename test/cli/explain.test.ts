@@ -179,6 +179,13 @@ describe('apigw-doctor explain', () => {
     assert.equal(empty.code, 2)
   })
 
+  test('binary on stdin is bad input (exit 2, one line), not "not recognised" with the bytes echoed', async () => {
+    const r = await runWithStdin(['-'], '\u007fELF\u0002\u0001\u0001\u0000\u0000\u0000' + 'x\u0000'.repeat(500))
+    assert.equal(r.code, 2, r.stdout)
+    assert.equal(r.stdout, '')
+    assert.equal(r.stderr, 'apigw-doctor: stdin: binary content, not a log line or an error message\n')
+  })
+
   test('a huge stdin is bounded', async () => {
     const r = await runWithStdin(['-', '--json'], `${HAPROXY_503}\n${'x'.repeat(2 * 1024 * 1024)}`)
     assert.equal(r.code, 0, r.stderr)
