@@ -69,7 +69,8 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
       else process.stderr.write(batch.badLineText(line) + '\n')
     }
     if (targets.length === 0) {
-      throw new UsageError(bad.length > 0 ? `no valid target: ${bad.length} bad line${bad.length === 1 ? '' : 's'}, nothing to probe` : 'no target: give a host, host:port, IP literal, https:// URL, --file FILE or - for stdin', bad.length > 0 ? 'no-valid-target' : 'usage')
+      const none = isBatch ? 'no target: the list is empty (only blank lines and # comments)' : 'no target: give a host, host:port, IP literal, https:// URL, --file FILE or - for stdin'
+      throw new UsageError(bad.length > 0 ? `no valid target: ${bad.length} bad line${bad.length === 1 ? '' : 's'}, nothing to probe` : none, bad.length > 0 ? 'no-valid-target' : 'usage')
     }
 
     // undici parses HTTP with llhttp, a WebAssembly module: V8 recompiles it with its optimising tier
