@@ -50,7 +50,8 @@ export function parseResolve(raw: string): ResolveRule {
   if (!classifyHost(host.toLowerCase())) bad('bad host')
   const addresses = addrs.split(',').map((a) => unbracket(a.trim()))
   if (addresses.length === 0 || !addresses.every((a) => isIP(a) !== 0)) bad('ADDR must be IP literals, IPv6 in brackets')
-  return {host: host.toLowerCase(), port: port === '*' ? '*' : parsePort(port, '--resolve port'), addresses}
+  // An address listed twice is one address: --all-addresses would probe it twice and call them two.
+  return {host: host.toLowerCase(), port: port === '*' ? '*' : parsePort(port, '--resolve port'), addresses: [...new Set(addresses.map((a) => a.toLowerCase()))]}
 }
 
 export function parseConnectTo(raw: string): ConnectToRule {

@@ -76,6 +76,8 @@ function parseUrlTarget(input: string, shown: string): ParsedTarget {
   const hostKind = classifyHost(host)
   if (!hostKind) throw new UsageError(`invalid target ${shown}: not a host name, IPv4 or IPv6 literal`, 'bad-target')
   const path = url.pathname + url.search
+  // WHATWG URLs accept port 0, which would silently mean the default port here.
+  if (url.port === '0') throw new UsageError(`invalid port in target ${shown}: expected a number from 1 to 65535`, 'bad-port')
   const explicitPort = url.port ? Number(url.port) : undefined
   const result: ParsedTarget = {input, host, hostKind, path}
   if (url.protocol === 'https:' && explicitPort) result.port = explicitPort
