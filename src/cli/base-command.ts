@@ -11,7 +11,9 @@ import {normaliseError, UsageError} from './errors.js'
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true
   static override baseFlags = {
-    'no-color': Flags.boolean({description: 'never colour the output (NO_COLOR and TERM=dumb do the same)', helpGroup: 'GLOBAL'}),
+    // oclif's own json flag says only "Format output as json."; ours says what comes out.
+    json: Flags.boolean({description: 'machine-readable output on stdout: one JSON document (a batch: one per line, NDJSON); errors as {"error": {code, message}}', helpGroup: 'GLOBAL'}),
+    'no-color': Flags.boolean({description: 'never colour the output (NO_COLOR, TERM=dumb and CI do the same)', helpGroup: 'GLOBAL'}),
   }
 
   protected style(flags: {'no-color'?: boolean; json?: boolean}): OutputStyle {

@@ -8,12 +8,17 @@ export interface OutputStyle {
 export function decideStyle(opts: {noColor?: boolean; json?: boolean; quiet?: boolean}, env = process.env): OutputStyle {
   const dumb = env.TERM === 'dumb'
   // CI logs are files read later: no colour codes or animation in them even when a pseudo-terminal runs the job.
-  const noColour = opts.noColor === true || env.NO_COLOR !== undefined || dumb || Boolean(env.CI)
+  // no-color.org: NO_COLOR counts when it is set and not empty; CI=false or CI=0 is not a CI.
+  const noColour = opts.noColor === true || Boolean(env.NO_COLOR) || dumb || isCi(env)
   const colour = !noColour && Boolean(process.stdout.isTTY)
   // Only when both ends are a terminal (a spinner on stderr would scribble over a pager reading stdout),
   // and never where colour is off: whoever turned colour off wants no animation either.
   const spinner = !opts.json && !opts.quiet && !noColour && Boolean(process.stderr.isTTY) && Boolean(process.stdout.isTTY)
   return {colour, spinner}
+}
+
+export function isCi(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.CI) && !/^(false|0)$/i.test(env.CI!)
 }
 
 const CODES = {red: [31, 39], yellow: [33, 39], green: [32, 39], cyan: [36, 39], dim: [2, 22], bold: [1, 22]} as const

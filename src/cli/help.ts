@@ -40,7 +40,7 @@ export const TASKS: ReadonlyArray<{goal: string; tasks: Task[]}> = [
 ]
 
 const FOOTER = [
-  'Exit status: 0 it works, 1 it does not (or lint found an error), 2 bad usage or input.',
+  'Exit status: 0 it works, 1 it does not (or lint found an error), 2 bad usage or input, 130 interrupted (Ctrl-C).',
   'Every command takes --json (data on stdout, errors as {"error": {"code", "message"}} too) and --no-color.',
 ]
 

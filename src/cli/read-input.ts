@@ -54,6 +54,8 @@ export async function readBoundedText(pathOrDash: string, opts: BoundedReadOptio
   if (fromStdin) {
     // Stdin may be a socket (a parent's pipe) that cannot be opened again by path: read the stream.
     if (stdinTaken) fail('stdin can be read only once (give - once)')
+    // Waiting for typed input looks like a hang; lint - and explain - refuse a terminal too.
+    if (process.stdin.isTTY) fail(`stdin is a terminal: pipe ${opts.expected ?? 'the input'} in (… < file), or give a file`)
     stdinTaken = true
     stream = process.stdin
   } else {

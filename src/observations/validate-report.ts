@@ -47,6 +47,7 @@ export async function readReports(path: string): Promise<SavedReports> {
 export async function parseReports(text: string, label: string): Promise<SavedReports> {
   if (text.trim() === '') throw new UsageError(`${label}: empty, ${EXPECTED}`, 'bad-report')
   const whole = tryParse(text)
+  if (whole.ok && isBatchErrorLine(whole.value)) throw new UsageError(`${label}: no report in it, only the errors of a batch (${EXPECTED})`, 'bad-report')
   if (whole.ok) return {reports: [await checkReport(whole.value, label)], ndjson: false}
   const lines = text.split('\n').map((line, index) => ({line: line.trim(), number: index + 1})).filter(({line}) => line !== '')
   // NDJSON only when its first line is a document by itself: otherwise it is one broken document.

@@ -1,7 +1,7 @@
 // --all-addresses: a host that resolves to several addresses (IPv4 and IPv6, several edges) may
 // behave differently on each. The matrix runs once per address, all at once, and the report says
 // whether they agree and, when they do not, which address differs and how.
-import {combinedVerdict, compareAddresses} from '../observations/address-results.js'
+import {combinedVerdict, compareAddresses, type AddressResults} from '../observations/address-results.js'
 import type {Report} from '../observations/report.js'
 import type {ResolveRule} from '../target/overrides.js'
 import type {ParsedTarget} from '../target/parse-target.js'
@@ -34,22 +34,32 @@ function pinnedTo(options: ProbeOptions, address: string, lookup: Lookup, first:
   }
 }
 
+/**
+ * A name may resolve to dozens of addresses (or a --resolve rule list them): each costs six
+ * connections, times --concurrency in a batch. Beyond this many, the rest are named, not probed.
+ */
+export const MAX_ADDRESSES = 16
+
 export async function probeEveryAddress(target: ParsedTarget, options: ProbeOptions, probeOnce: (options: ProbeOptions) => Promise<Report>): Promise<Report> {
   const lookup = memoised(options.lookup ?? systemLookup)
   const resolver = new EndpointResolver({resolve: options.resolve, connectTo: options.connectTo, timeoutMs: options.timeoutMs, lookup})
   const tlsPort = options.port ?? target.port ?? 443
-  const {addresses} = await resolver.endpoint(target.host, tlsPort)
+  const {addresses: all} = await resolver.endpoint(target.host, tlsPort)
+  const addresses = all.slice(0, MAX_ADDRESSES)
+  const skipped = all.length - addresses.length
+  const withSkipped = (results: AddressResults): AddressResults =>
+    skipped > 0 ? {...results, note: `${results.note}; ${skipped} more address(es) not probed (at most ${MAX_ADDRESSES}): ${all.slice(MAX_ADDRESSES, MAX_ADDRESSES + 3).join(', ')}${skipped > 3 ? ', …' : ''}`} : results
   if (addresses.length <= 1) {
     const report = await probeOnce({...options, lookup, allAddresses: false})
     return {...report, addressResults: compareAddresses(addresses.map((address) => ({address, verdict: report.verdict, diagnoses: [], probes: report.probes})))}
   }
   const reports = await Promise.all(addresses.map((address, i) => probeOnce(pinnedTo(options, address, lookup, i === 0))))
-  const addressResults = compareAddresses(reports.map((report, i) => ({address: addresses[i]!, verdict: report.verdict, diagnoses: report.diagnoses.map((d) => d.id), probes: report.probes})))
+  const addressResults = withSkipped(compareAddresses(reports.map((report, i) => ({address: addresses[i]!, verdict: report.verdict, diagnoses: report.diagnoses.map((d) => d.id), probes: report.probes}))))
   const first = reports[0]!
   return {
     ...first,
     // The first run saw one address; the host has them all.
-    target: {...first.target, addresses},
+    target: {...first.target, addresses: all},
     verdict: combinedVerdict(reports.map((report) => report.verdict)),
     addressResults,
   }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
 import {compareAddresses, combinedVerdict} from '../../src/observations/address-results.js'
+import {MAX_ADDRESSES} from '../../src/pipeline/all-addresses.js'
 import {probeTarget} from '../../src/pipeline/probe-target.js'
 import {parseTarget} from '../../src/target/parse-target.js'
 import {edgeFor, probeOptionsFor, sharedPki, TOOL} from '../support/probe-helpers.js'
@@ -29,6 +30,19 @@ test('a name resolving to 127.0.0.1 and ::1: each address probed, DNS asked once
   assert.equal(report.verdict, 'problems')
   for (const p of results.results[1]!.probes!) if (p.sent.scheme === 'https') assert.equal(p.sent.address, '::1')
   assert.ok(v6.handshakes.length > 0 && v4.handshakes.length > 0)
+})
+
+test('a name with more than 16 addresses: the first 16 probed, the rest named in the note, not connected to', async (t) => {
+  const edge = await edgeFor(t)
+  const many = Array.from({length: 20}, (_, i) => `127.0.0.${i + 1}`)
+  const {secureContext} = await sharedPki()
+  const report = await probeTarget(parseTarget('api.test'), probeOptionsFor(edge, {resolve: [], lookup: async () => many, allAddresses: true, timeoutMs: 2000}), secureContext, TOOL)
+  const results = report.addressResults!
+  assert.equal(results.results.length, MAX_ADDRESSES)
+  assert.deepEqual(results.results.map((r) => r.address), many.slice(0, 16))
+  assert.deepEqual(report.target.addresses, many, 'the report still names every address the host has')
+  assert.match(results.note, /; 4 more address\(es\) not probed \(at most 16\): 127\.0\.0\.17, 127\.0\.0\.18, 127\.0\.0\.19, …$/)
+  assert.equal(results.agree, false, 'only 127.0.0.1 has an edge')
 })
 
 test('comparison: what varies by nature (timings) is not a difference; verdicts combine', () => {

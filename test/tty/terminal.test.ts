@@ -71,6 +71,21 @@ describe('apigw-doctor probe in a pseudo-terminal', {concurrency: false}, () => 
     })
   }
 
+  test('probe - and diagnose - with stdin on the terminal: refused at once with one line, exit 2 (no silent wait)', async () => {
+    const cli = `node ${quote(join(REPO_ROOT, 'bin', 'run.js'))}`
+    for (const command of [`${cli} probe - --timeout 500`, `${cli} diagnose -`]) {
+      const r = await pane({command})
+      assert.equal(r.exit, 2, show(r))
+      assert.match(nonBlank(r.screen).join('\n'), /^apigw-doctor: .*stdin is a terminal: pipe (a list of targets|a probe report) in/m, show(r))
+    }
+  })
+
+  test('NO_COLOR empty and CI=false turn nothing off (no-color.org: only a non-empty NO_COLOR counts)', async () => {
+    const r = await pane({command: probeCommand(edge), env: {NO_COLOR: '', CI: 'false'}})
+    assert.equal(r.exit, 0, show(r))
+    assert.ok(r.raw.includes(`${GREEN}ok${ESC}[39m`), show(r))
+  })
+
   test('stdout to a file: no spinner on the terminal, no escape sequence in the data', async () => {
     const out = join(tmux.dir, 'report.txt')
     const r = await pane({command: `${probeCommand(edge)} > ${quote(out)}`})

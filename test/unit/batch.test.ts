@@ -233,6 +233,8 @@ describe('saved batch output (diagnose)', () => {
 
   test('only error lines: not a report (exit 2)', async () => {
     await assert.rejects(parseReports(`${error}\n${error}\n`, 'reports.ndjson'), (e: unknown) => e instanceof UsageError && /no report/.test(e.message))
+    // One error line alone parses as a whole document: the same message, not "no schemaVersion".
+    await assert.rejects(parseReports(`${error}\n`, 'reports.ndjson'), (e: unknown) => e instanceof UsageError && /no report in it, only the errors of a batch/.test(e.message))
   })
 
   test('an object that merely looks like an error line is still refused', async () => {
