@@ -105,10 +105,12 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
       signal: interrupt.signal,
       onReport: (report, _target, index) => {
         if (!isBatch) single = report
-        // NDJSON: one line per target as soon as it is done, so a long batch streams.
-        else if (flags.json) this.out(JSON.stringify(report))
+        // NDJSON: one line per target as soon as it is done, so a long batch streams; a reader
+        // slower than the probes holds the next target back (reports do not queue in memory).
+        else if (flags.json) return this.outPaced(JSON.stringify(report))
         else if (flags.quiet) verdictLines[index] = perTarget!(report)
-        else if (perTarget) this.out(perTarget(report) + '\n')
+        else if (perTarget) return this.outPaced(perTarget(report) + '\n')
+        return undefined
       },
       onProgress: ({done, failing, total}) => {
         if (spinner && isBatch) spinner.text = `probed ${done}/${total}${failing > 0 ? `, ${failing} failing` : ''}…`
