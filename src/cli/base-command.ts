@@ -25,6 +25,29 @@ export abstract class BaseCommand extends Command {
     process.stdout.write(text.endsWith('\n') ? text : text + '\n')
   }
 
+  /**
+   * out(), for a stream of results: when stdout cannot take more yet (a pipe whose reader is slower
+   * than we produce), the promise settles once it can, or once stdout is gone, so that the producer
+   * waits instead of queueing its output in memory.
+   */
+  protected outPaced(text: string): Promise<void> | undefined {
+    this.out(text)
+    const stdout = process.stdout
+    if (!stdout.writableNeedDrain || stdout.destroyed) return undefined
+    // One wait shared by every producer that finds stdout full.
+    this.stdoutDrained ??= new Promise((resolve) => {
+      const done = () => {
+        for (const event of ['drain', 'close', 'error']) stdout.off(event, done)
+        this.stdoutDrained = undefined
+        resolve()
+      }
+      for (const event of ['drain', 'close', 'error']) stdout.on(event, done)
+    })
+    return this.stdoutDrained
+  }
+
+  private stdoutDrained: Promise<void> | undefined
+
   override logJson(json: unknown): void {
     this.out(JSON.stringify(json, null, 2))
   }

@@ -73,10 +73,17 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
       throw new UsageError(bad.length > 0 ? `no valid target: ${bad.length} bad line${bad.length === 1 ? '' : 's'}, nothing to probe` : none, bad.length > 0 ? 'no-valid-target' : 'usage')
     }
 
+    const v8 = await import('node:v8')
     // undici parses HTTP with llhttp, a WebAssembly module: V8 recompiles it with its optimising tier
     // in the background, and Node waits for that job before it exits (~50-100 ms after a probe has
     // printed everything). The baseline tier parses a few small responses just as well.
-    ;(await import('node:v8')).setFlagsFromString('--liftoff-only')
+    v8.setFlagsFromString('--liftoff-only')
+    // A batch keeps ~25 MB alive (100 targets in flight) and churns ~0.8 MB per target (certificates
+    // of 250 names). After each full GC V8 lets the old generation grow to up to 4x what survived,
+    // so peak RSS grew with the length of the list (231 MB at 1000 targets, of which ~100 MB garbage).
+    // 1.5x: a few more incremental mark-compacts, tens of MB less (bench/results.md). Read at each GC,
+    // so setting it here works; a single probe never reaches its first mark-compact.
+    v8.setFlagsFromString('--heap-growing-percent=50')
     const [{buildTrustStore}, {probeTarget}, {probeBatch}, interruption] = await Promise.all([
       import('../probes/trust-store.js'),
       import('../pipeline/probe-target.js'),
@@ -106,10 +113,12 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
       signal: interrupt.signal,
       onReport: (report, _target, index) => {
         if (!isBatch) single = report
-        // NDJSON: one line per target as soon as it is done, so a long batch streams.
-        else if (flags.json) this.out(JSON.stringify(report))
+        // NDJSON: one line per target as soon as it is done, so a long batch streams; a reader
+        // slower than the probes holds the next target back (reports do not queue in memory).
+        else if (flags.json) return this.outPaced(JSON.stringify(report))
         else if (flags.quiet) verdictLines[index] = perTarget!(report)
-        else if (perTarget) this.out(perTarget(report) + '\n')
+        else if (perTarget) return this.outPaced(perTarget(report) + '\n')
+        return undefined
       },
       onProgress: ({done, failing, total}) => {
         if (spinner && isBatch) spinner.text = `probed ${done}/${total}${failing > 0 ? `, ${failing} failing` : ''}…`

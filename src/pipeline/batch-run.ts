@@ -3,8 +3,11 @@ export interface BatchRunOptions<T, R> {
   /** At most this many items in flight at once (each target opens its own few sockets, nothing more). */
   concurrency: number
   work: (item: T, index: number) => Promise<R>
-  /** Called as each item finishes, in completion order: a long batch streams. */
-  onResult: (result: R, index: number) => void
+  /**
+   * Called as each item finishes, in completion order: a long batch streams. A promise returned
+   * holds this worker's next item back until it settles (the output cannot take more yet).
+   */
+  onResult: (result: R, index: number) => void | Promise<void>
   /** Aborting stops starting new items and stops waiting for those in flight. */
   signal?: AbortSignal
 }
@@ -18,8 +21,9 @@ export interface BatchRunResult {
 
 /**
  * Runs `work` over the items with at most `concurrency` in flight. Nothing is kept here: results go
- * to onResult as they come, so memory does not grow with the batch. When the signal aborts, no new
- * item starts and the batch returns at once; results that arrive later are dropped.
+ * to onResult as they come, and a slow consumer slows the batch down (onResult's promise) rather
+ * than letting results pile up, so memory does not grow with the batch. When the signal aborts, no
+ * new item starts and the batch returns at once; results that arrive later are dropped.
  */
 export async function runBatch<T, R>(options: BatchRunOptions<T, R>): Promise<BatchRunResult> {
   const {items, work, onResult, signal} = options
@@ -34,7 +38,7 @@ export async function runBatch<T, R>(options: BatchRunOptions<T, R>): Promise<Ba
       const result = await work(items[index]!, index)
       if (aborted()) return
       finished++
-      onResult(result, index)
+      await onResult(result, index)
     }
   }
   const workers = Promise.all(Array.from({length: Math.min(options.concurrency, items.length)}, worker))

@@ -9,8 +9,11 @@ export interface ProbeBatchOptions {
   concurrency: number
   /** Runs the matrix against one target and diagnoses it. */
   probe: (target: ParsedTarget) => Promise<Report>
-  /** Each report as soon as its target is done (NDJSON lines, or the one report of a single run). */
-  onReport: (report: Report, target: ParsedTarget, index: number) => void
+  /**
+   * Each report as soon as its target is done (NDJSON lines, or the one report of a single run).
+   * A promise returned (stdout is full) holds the next target back until it settles.
+   */
+  onReport: (report: Report, target: ParsedTarget, index: number) => void | Promise<void>
   /** After each report: how far the batch is (a progress line). */
   onProgress?: (progress: {done: number; failing: number; total: number}) => void
   /** Ctrl-C: no new target starts, and the run returns with what finished. */
@@ -42,8 +45,9 @@ export async function probeBatch(options: ProbeBatchOptions): Promise<ProbeBatch
       if (failed) failing++
       done++
       rows[index] = batchRow(target.input, report, failed)
-      options.onReport(report, target, index)
+      const written = options.onReport(report, target, index)
       options.onProgress?.({done, failing, total: targets.length})
+      return written
     },
   })
   return {rows: rows.filter((row): row is BatchRow => row !== undefined), failing, interrupted}

@@ -46,9 +46,9 @@ function describe(cert: PeerCertificate): CertificateInfo {
 }
 
 /** The chain as sent by the peer, leaf first (issuerCertificate links end at a self-reference). */
-export function peerChain(socket: TLSSocket): CertificateInfo[] {
+function describeChain(leaf: DetailedPeerCertificate): CertificateInfo[] {
   const chain: CertificateInfo[] = []
-  let cert: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true)
+  let cert: DetailedPeerCertificate | undefined = leaf
   const seen = new Set<string>()
   while (cert && cert.fingerprint256 && !seen.has(cert.fingerprint256) && chain.length < MAX_CHAIN) {
     seen.add(cert.fingerprint256)
@@ -60,14 +60,14 @@ export function peerChain(socket: TLSSocket): CertificateInfo[] {
 
 /** Everything a completed handshake tells: version, cipher, ALPN, chain, trust and name match. */
 export function observeHandshake(socket: TLSSocket, expectedName: string): TlsObservation {
-  const chain = peerChain(socket)
-  const leaf = socket.getPeerCertificate(false)
+  // Node converts the whole chain to objects on each call (every SAN a string): once is enough.
+  const leaf = socket.getPeerCertificate(true)
   const nameError = leaf && leaf.subject ? checkServerIdentity(expectedName, leaf) : new Error('no certificate')
   const observation: TlsObservation = {
     version: socket.getProtocol() ?? undefined,
     cipher: socket.getCipher()?.name,
     alpn: socket.alpnProtocol || null,
-    chain,
+    chain: describeChain(leaf),
     trusted: socket.authorized,
     nameMatch: nameError === undefined,
   }

@@ -62,4 +62,25 @@ describe('trust store: system store plus --ca-file only (built CLI)', {concurren
     assert.equal(referenceOf(r.stdout).reference.tls.trusted, false, show(r))
     assert.equal(r.code, 1, show(r))
   })
+
+  test('NODE_EXTRA_CA_CERTS naming only trusted certificates (here the --ca-file itself) changes nothing', async (t) => {
+    const edge = await edgeFor(t)
+    const caFile = join(dir, `same-${edge.port}.pem`)
+    await writeFile(caFile, edge.caCert)
+    const args = ['probe', 'api.test', '--port', String(edge.port), '--http-port', String(edge.httpPort), '--resolve', 'api.test:*:127.0.0.1', '--json']
+    const [trusted, untrusted] = await Promise.all([runCli([...args, '--ca-file', caFile], {env: {NODE_EXTRA_CA_CERTS: caFile}}), runCli(args, {env: {NODE_EXTRA_CA_CERTS: caFile}})])
+    assert.equal(referenceOf(trusted.stdout).reference.tls.trusted, true, show(trusted))
+    assert.equal(trusted.code, 0, show(trusted))
+    assert.equal(referenceOf(untrusted.stdout).reference.tls.trusted, false, show(untrusted))
+  })
+
+  test('NODE_OPTIONS=--use-openssl-ca (OpenSSL\'s store, here SSL_CERT_FILE) does not add to the trust store', async (t) => {
+    const edge = await edgeFor(t)
+    const certFile = join(dir, `openssl-${edge.port}.pem`)
+    await writeFile(certFile, edge.caCert)
+    const args = ['probe', 'api.test', '--port', String(edge.port), '--http-port', String(edge.httpPort), '--resolve', 'api.test:*:127.0.0.1', '--json']
+    const r = await runCli(args, {env: {NODE_OPTIONS: '--use-openssl-ca', SSL_CERT_FILE: certFile, SSL_CERT_DIR: dir, NODE_EXTRA_CA_CERTS: undefined}})
+    assert.equal(referenceOf(r.stdout).reference.tls.trusted, false, show(r))
+    assert.equal(r.code, 1, show(r))
+  })
 })

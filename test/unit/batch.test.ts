@@ -133,7 +133,7 @@ describe('runBatch', () => {
         inFlight--
         return item * 10
       },
-      onResult: (result, index) => seen.push(result / 10 - index),
+      onResult: (result, index) => void seen.push(result / 10 - index),
     })
     assert.equal(peak, 4)
     assert.deepEqual(result, {finished: 20, interrupted: false})
@@ -143,8 +143,27 @@ describe('runBatch', () => {
 
   test('results stream in completion order, not input order', async () => {
     const order: number[] = []
-    await runBatch({items: [60, 5, 30], concurrency: 3, work: async (ms) => (await sleep(ms), ms), onResult: (ms) => order.push(ms)})
+    await runBatch({items: [60, 5, 30], concurrency: 3, work: async (ms) => (await sleep(ms), ms), onResult: (ms) => void order.push(ms)})
     assert.deepEqual(order, [5, 30, 60])
+  })
+
+  test('a promise from onResult holds that worker\'s next item back until it settles (stdout full)', async () => {
+    const events: string[] = []
+    let release: () => void = () => {}
+    const run = runBatch({
+      items: [1, 2, 3],
+      concurrency: 1,
+      work: async (item) => (events.push(`start ${item}`), item),
+      onResult: (item) => {
+        events.push(`result ${item}`)
+        return item === 1 ? new Promise<void>((resolve) => (release = resolve)) : undefined
+      },
+    })
+    await sleep(30)
+    assert.deepEqual(events, ['start 1', 'result 1'], 'nothing starts while the output is full')
+    release()
+    assert.deepEqual(await run, {finished: 3, interrupted: false})
+    assert.deepEqual(events, ['start 1', 'result 1', 'start 2', 'result 2', 'start 3', 'result 3'])
   })
 
   test('fewer items than the concurrency, and no items at all', async () => {
@@ -259,7 +278,7 @@ describe('probeBatch against a live edge (loopback)', () => {
       targets: ['api.test', 'alt.test', 'www.test'].map((name) => parseTarget(name)),
       concurrency: 3,
       probe: (target) => probeTarget(target, options, secureContext, TOOL),
-      onReport: (report) => finished.push(report.target.host),
+      onReport: (report) => void finished.push(report.target.host),
     })
     assert.deepEqual(lookups.sort(), ['alt.test', 'api.test', 'www.test'], 'one lookup per target for its six probes')
     assert.equal(finished.at(-1), 'api.test', 'the slow lookup finishes last')
