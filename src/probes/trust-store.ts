@@ -10,7 +10,7 @@ const SYSTEM_BUNDLES = [
   '/etc/ssl/cert.pem',
 ]
 
-function systemCertificates(): string[] {
+export function systemCertificates(): string[] {
   // Node >= 22.15 can read the OS store itself.
   const getter = (tls as {getCACertificates?: (kind: string) => string[]}).getCACertificates
   if (typeof getter === 'function') {
@@ -45,14 +45,21 @@ export function buildTrustStore(extraPem: string | null): SecureContext {
   const caFile = extraPem ? [extraPem] : []
   const trusted = new Set([...bundled, ...[...system, ...caFile].flatMap(certificatesIn).map(body)])
   const inDefault = nodeDefaultStoreExtras(trusted)
-  const quick = inDefault && onNodeDefaultStore([...system.filter((pem) => !inDefault.has(body(pem))), ...caFile])
-  return quick || explicitStore([...system, ...caFile])
+  if (inDefault) {
+    const missing = system.filter((pem) => !inDefault.has(body(pem)))
+    // Nothing to add: Node's default store (bundled roots + NODE_EXTRA_CA_CERTS) is the trust set.
+    // Adding anything gives the context a copy of that store with the bundled roots only (Node does
+    // not copy NODE_EXTRA_CA_CERTS' certificates), so then every system certificate goes in.
+    const quick = onNodeDefaultStore(missing.length === 0 && caFile.length === 0 ? [] : [...system, ...caFile])
+    if (quick) return quick
+  }
+  return explicitStore([...system, ...caFile])
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g
-const certificatesIn = (bundle: string): string[] => bundle.match(PEM_CERTIFICATE) ?? []
+export const certificatesIn = (bundle: string): string[] => bundle.match(PEM_CERTIFICATE) ?? []
 /** A certificate whatever its PEM layout (line length, line ends). */
-const body = (pem: string) => pem.replace(/-----[A-Z ]+-----|\s/g, '')
+export const body = (pem: string) => pem.replace(/-----[A-Z ]+-----|\s/g, '')
 
 /** Every certificate parsed into a fresh store. */
 export function explicitStore(extra: string[]): SecureContext {

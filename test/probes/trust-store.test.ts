@@ -2,87 +2,19 @@
 // (~5 ms instead of ~20-40 ms): it must trust exactly what the explicit store trusts. Checked on
 // the wire (loopback), with OpenSSL's own verdicts, and the decision when to use it, input by input.
 import assert from 'node:assert/strict'
-import {webcrypto} from 'node:crypto'
-import {once} from 'node:events'
+import {execFile} from 'node:child_process'
+import {existsSync} from 'node:fs'
 import {describe, test} from 'node:test'
-import tls, {type SecureContext} from 'node:tls'
+import tls from 'node:tls'
+import {promisify} from 'node:util'
 // @peculiar/x509 uses tsyringe, which needs a Reflect metadata polyfill loaded first.
 import 'reflect-metadata'
 import * as x509 from '@peculiar/x509'
 
 import {explicitStore, nodeDefaultStoreExtras, onNodeDefaultStore, type NodeDefaults} from '../../src/probes/trust-store.js'
 import {makePki} from '../support/certs.js'
-
-const EC = {name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256'} as const
-const SIGNING = {name: 'ECDSA', hash: 'SHA-256'} as const
-const DAY = 86_400_000
-
-const crypto = webcrypto
-
-/** A key pair of our own, for certificates that must not verify. */
-const keys = async () => (await crypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair
-
-/**
- * A chain leaf + impostor CA, where the impostor has the subject and key identifier of a bundled
- * root but a key of its own. A store holding the real root builds the chain to it and fails on the
- * leaf's signature (CERT_SIGNATURE_FAILURE); a store without it stops at the impostor
- * (SELF_SIGNED_CERT_IN_CHAIN). (OpenSSL finds some roots by name only in the first case: those give
- * the second verdict in both stores.)
- */
-async function impostorChain(rootPem: string): Promise<{key: string; cert: string}> {
-  const root = new x509.X509Certificate(rootPem)
-  const [caKeys, leafKeys] = [await keys(), await keys()]
-  const keyId = root.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId
-  const validity = {notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + DAY)}
-  const impostor = await x509.X509CertificateGenerator.create(
-    {
-      serialNumber: '02',
-      subject: root.subjectName,
-      issuer: root.subjectName,
-      ...validity,
-      publicKey: caKeys.publicKey,
-      signingKey: caKeys.privateKey,
-      signingAlgorithm: SIGNING,
-      extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true), ...(keyId ? [new x509.SubjectKeyIdentifierExtension(keyId)] : [])],
-    },
-    crypto,
-  )
-  const leaf = await x509.X509CertificateGenerator.create(
-    {
-      serialNumber: '03',
-      subject: 'CN=api.test',
-      issuer: root.subjectName,
-      ...validity,
-      publicKey: leafKeys.publicKey,
-      signingKey: caKeys.privateKey,
-      signingAlgorithm: SIGNING,
-      extensions: [new x509.SubjectAlternativeNameExtension([{type: 'dns', value: 'api.test'}]), ...(keyId ? [new x509.AuthorityKeyIdentifierExtension(keyId)] : [])],
-    },
-    crypto,
-  )
-  const key = x509.PemConverter.encode(await crypto.subtle.exportKey('pkcs8', leafKeys.privateKey), 'PRIVATE KEY')
-  return {key, cert: `${leaf.toString('pem')}\n${impostor.toString('pem')}\n`}
-}
-
-/** OpenSSL's verdict on the chain a server presents, through each store. */
-async function verdicts(chain: {key: string; cert: string}, stores: SecureContext[]): Promise<Array<string | null>> {
-  const server = tls.createServer(chain, (socket) => socket.end())
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const {port} = server.address() as {port: number}
-  try {
-    const results: Array<string | null> = []
-    for (const secureContext of stores) {
-      const socket = tls.connect({host: '127.0.0.1', port, servername: 'api.test', secureContext, rejectUnauthorized: false})
-      await once(socket, 'secureConnect')
-      results.push(socket.authorized ? null : String(socket.authorizationError))
-      socket.destroy()
-    }
-    return results
-  } finally {
-    server.close()
-  }
-}
+import {REPO_ROOT} from '../support/cli.js'
+import {impostorChain, verdicts} from '../support/impostor.js'
 
 describe('trust store on Node\'s default store', () => {
   test('trusts every bundled root the explicit store trusts, and --ca-file', async () => {
@@ -108,6 +40,22 @@ describe('trust store on Node\'s default store', () => {
     const [explicitVerdict, quickVerdict] = await verdicts(rogue, [explicit, quick])
     assert.ok(explicitVerdict, 'a certificate from another CA is not trusted')
     assert.equal(quickVerdict, explicitVerdict)
+  })
+})
+
+const run = promisify(execFile)
+const SYSTEM_BUNDLE = '/etc/ssl/certs/ca-certificates.crt'
+
+describe('NODE_EXTRA_CA_CERTS naming the system bundle, with --ca-file', () => {
+  // Adding --ca-file gives the context a copy of Node's store without NODE_EXTRA_CA_CERTS' certificates:
+  // the system certificates that are not bundled roots must still be trusted.
+  test('every system certificate outside the bundled roots is trusted as by the explicit store', async () => {
+    assert.ok(existsSync(SYSTEM_BUNDLE), `${SYSTEM_BUNDLE}: the Debian bundle (ca-certificates) is expected on these machines`)
+    const {stdout} = await run(process.execPath, ['--import', 'tsx', 'test/support/trust-store-child.ts'], {cwd: REPO_ROOT, env: {...process.env, NODE_EXTRA_CA_CERTS: SYSTEM_BUNDLE}})
+    const summary = JSON.parse(stdout) as {systemOnly: number; toldApart: number; mismatches: string[]; caFileTrusted: boolean}
+    assert.deepEqual(summary.mismatches, [])
+    assert.equal(summary.caFileTrusted, true)
+    assert.ok(summary.systemOnly > 0 && summary.toldApart > 0, `only ${summary.toldApart} of ${summary.systemOnly} system certificates told apart: the test would prove nothing`)
   })
 })
 
