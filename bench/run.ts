@@ -57,13 +57,13 @@ const median = (values: number[]): number => {
 }
 
 /** Runs a command to completion, stdout to a file (or nowhere), and times it from spawn to exit. */
-async function timed(command: string, args: string[], opts: {stdout?: string; input?: string; rss?: boolean} = {}): Promise<Timed> {
+async function timed(command: string, args: string[], opts: {stdout?: string; input?: string; rss?: boolean; env?: NodeJS.ProcessEnv} = {}): Promise<Timed> {
   const rssFile = opts.rss ? join(work, `rss-${Math.random().toString(36).slice(2)}`) : null
   const [cmd, argv] = rssFile ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args]
   const {open} = await import('node:fs/promises')
   const out = opts.stdout ? await open(opts.stdout, 'w') : null
   const started = performance.now()
-  const child = spawn(cmd, argv as string[], {cwd: ROOT, stdio: [opts.input === undefined ? 'ignore' : 'pipe', out ? out.fd : 'ignore', 'pipe'], env: {...process.env, NO_COLOR: '1'}})
+  const child = spawn(cmd, argv as string[], {cwd: ROOT, stdio: [opts.input === undefined ? 'ignore' : 'pipe', out ? out.fd : 'ignore', 'pipe'], env: {...(opts.env ?? process.env), NO_COLOR: '1'}})
   let stderr = ''
   child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)))
   if (opts.input !== undefined) child.stdin!.end(opts.input)
@@ -115,12 +115,18 @@ function goal(what: string, value: number, op: '<=' | '>=', target: number, deta
 
 async function startup(): Promise<void> {
   const node = process.execPath
+  const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS
+  const bare = {...process.env}
+  delete bare.NODE_EXTRA_CA_CERTS
   const t = await interleaved(
     {
       'node -e 0': () => timed(node, ['-e', '0']),
       '--version': () => timed(node, [CLI, '--version']),
       'probe --help': () => timed(node, [CLI, 'probe', '--help']),
       'explain SC--': () => timed(node, [CLI, 'explain', 'SC--']),
+      // NODE_EXTRA_CA_CERTS (set on these machines to the system bundle) makes every Node start parse
+      // it: the baseline grows with it, so the ratio is also measured without it.
+      ...(extraCaCerts ? {'node -e 0, bare': () => timed(node, ['-e', '0'], {env: bare}), '--version, bare': () => timed(node, [CLI, '--version'], {env: bare})} : {}),
     },
     RUNS,
   )
@@ -131,6 +137,10 @@ async function startup(): Promise<void> {
   goal('`apigw-doctor --version` / `node -e 0`', t['--version']! / t['node -e 0']!, '<=', 2.0, `${fmt(t['--version']!)} / ${fmt(t['node -e 0']!)}`)
   line(`| \`probe --help\` / \`node -e 0\` | ${x(t['probe --help']! / t['node -e 0']!)} | | info | ${fmt(t['probe --help']!)}: loads the probe command |`)
   line(`| \`explain SC--\` / \`node -e 0\` | ${x(t['explain SC--']! / t['node -e 0']!)} | | info | ${fmt(t['explain SC--']!)}: a whole offline command |`)
+  if (extraCaCerts) {
+    const [base, version] = [t['node -e 0, bare']!, t['--version, bare']!]
+    line(`| \`--version\` / \`node -e 0\`, both without NODE_EXTRA_CA_CERTS | ${x(version / base)} | | info | ${fmt(version)} / ${fmt(base)}: the baseline above includes parsing ${extraCaCerts} at start (${fmt(t['node -e 0']! - base)}); the tool's own cost is the difference, ${fmt(version - base)} here against ${fmt(t['--version']! - t['node -e 0']!)} above |`)
+  }
   line()
 }
 
