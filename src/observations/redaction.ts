@@ -32,12 +32,12 @@ function echoForms(value: string): string[] {
     add(decoded)
     add(decoded.slice(decoded.indexOf(':') + 1))
   }
-  // Longest first: a part must not be replaced inside a longer form before that form is.
-  return [...forms].sort((a, b) => b.length - a.length)
+  return [...forms]
 }
 
 /** A scrubber for these values; identity when there are none. */
 export function scrubberFor(values: readonly string[]): Scrubber {
+  // Longest first: a part must not be replaced inside a longer form before that form is.
   const forms = [...new Set(values.flatMap(echoForms))].sort((a, b) => b.length - a.length)
   if (forms.length === 0) return (text) => text
   return (text) => {

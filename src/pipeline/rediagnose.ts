@@ -26,10 +26,10 @@ function assertTrustworthyTarget(target: TargetInfo): void {
   if (port !== undefined && port !== null && !(Number.isInteger(port) && port >= 1 && port <= 65_535)) bad('pinnedPort')
 }
 
-/** A report edited by hand may hold a secret header's value: it is redacted again before anything shows it. */
+/** A report edited by hand may hold a secret header's value (a secret name, or one marked redacted by --redact): it is redacted again before anything shows it. */
 function redactHeaders(target: TargetInfo): TargetInfo {
   if (!target.headers) return target
-  return {...target, headers: target.headers.map((h) => (isSecretHeader(h.name) ? {name: h.name, value: REDACTED, redacted: true} : h))}
+  return {...target, headers: target.headers.map((h) => (h.redacted === true || isSecretHeader(h.name) ? {name: h.name, value: REDACTED, redacted: true} : h))}
 }
 
 /**

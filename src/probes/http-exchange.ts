@@ -148,13 +148,15 @@ async function readExcerpt(body: AsyncIterable<Buffer> & {destroy(): void}, time
 export function redactSecrets(http: HttpObservation, sent: ExtraHeader[]): HttpObservation {
   const scrub = secretScrubber(sent)
   // "[redacted]" may be longer than what it replaces: the bounds of the report still hold.
+  const headers = Object.fromEntries(Object.entries(http.headers).map(([name, value]) => [name, fitRedacted(scrub(value), MAX_HEADER_VALUE)]))
   return {
     ...http,
-    headers: Object.fromEntries(Object.entries(http.headers).map(([name, value]) => [name, fitRedacted(scrub(value), MAX_HEADER_VALUE)])),
+    headers,
+    // A copy of the content-type header: scrubbed with it, or an echo there would survive in the report.
+    contentType: headers['content-type'] ?? null,
     bodyExcerpt: fitRedacted(scrub(http.bodyExcerpt), BODY_EXCERPT_BYTES),
   }
 }
-
 
 function observe(status: number, raw: Record<string, string | string[] | undefined>, body: {text: string; truncated: boolean; bytes: number}): HttpObservation {
   const headers: Record<string, string> = {}

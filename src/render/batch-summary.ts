@@ -1,5 +1,6 @@
 import type {Paint} from '../cli/colour.js'
 import type {Report, Verdict} from '../observations/report.js'
+import {escapeForTerminal} from './terminal-text.js'
 
 /** What a batch keeps of each report for its closing table: a few strings, not the report. */
 export interface BatchRow {
@@ -57,7 +58,8 @@ export function renderBatchSummary(rows: readonly BatchRow[], totals: BatchTotal
       wordWrap: true,
       colWidths: [targetWidth, 13, diagnosisWidth],
     })
-    for (const row of rows) table.push([hardWrap(row.target, targetWidth - 2), paint(VERDICT_COLOUR[row.verdict], row.verdict), row.diagnosis])
+    // A summary may quote a peer (as renderDiagnosis knows): escapes are shown, never acted on.
+    for (const row of rows) table.push([hardWrap(row.target, targetWidth - 2), paint(VERDICT_COLOUR[row.verdict], row.verdict), escapeForTerminal(row.diagnosis)])
     out.push(table.toString())
   }
   const count = (verdict: Verdict) => rows.filter((r) => r.verdict === verdict).length

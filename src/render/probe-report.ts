@@ -207,5 +207,6 @@ function verdictLine(report: Report): string {
   const reference = report.probes.find((p) => p.id === 'tls-sni')
   if (report.verdict === 'healthy') return `the reference request gets ${reference?.status}; ${report.diagnoses.filter((d) => d.severity === 'warning').length} requirement(s) your proxy must meet`
   const first = report.diagnoses.find((d) => d.severity === 'error')
-  return first ? first.summary : 'the reference request does not work'
+  // A summary may quote a peer: one line, escapes visible, as in renderDiagnosis.
+  return first ? escapeForTerminal(first.summary) : 'the reference request does not work'
 }
