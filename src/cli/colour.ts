@@ -17,7 +17,7 @@ export function decideStyle(opts: {noColor?: boolean; json?: boolean; quiet?: bo
   return {colour, spinner}
 }
 
-export function isCi(env: NodeJS.ProcessEnv): boolean {
+function isCi(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.CI) && !/^(false|0)$/i.test(env.CI!)
 }
 

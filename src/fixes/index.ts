@@ -21,7 +21,7 @@ export const FIXES: Record<ProxyKind, ProxyFixes> = {
  * Every value of a context that a generator may write into a snippet, checked once before any
  * generator sees it: a generator that forgets its own check still cannot write a hostile value.
  */
-export function assertSnippetSafeContext(ctx: FixContext): FixContext {
+function assertSnippetSafeContext(ctx: FixContext): FixContext {
   safeHost(ctx)
   connectHost(ctx)
   assertSnippetPort(ctx.port)

@@ -28,7 +28,7 @@ export interface AddressResults {
 }
 
 /** What a probe saw, as compared across addresses: timings, request ids and certificate serials vary by nature. */
-export function sawText(p: ProbeObservation): string {
+function sawText(p: ProbeObservation): string {
   const parts: string[] = [p.outcome]
   if (p.status !== undefined) parts.push(String(p.status))
   if (p.tls?.alert) parts.push(`alert ${p.tls.alert.number}`)

@@ -57,7 +57,7 @@ export function badLineJson(bad: BadLine): {error: {code: string; message: strin
 }
 
 /** The --file list of targets: a file, a pipe or process substitution, at most 1 MiB of text. */
-export async function readTargetFile(path: string): Promise<string> {
+async function readTargetFile(path: string): Promise<string> {
   return readBoundedText(path, {what: '--file', maxBytes: MAX_BATCH_BYTES, code: 'bad-target-list', expected: 'a list of targets'})
 }
 

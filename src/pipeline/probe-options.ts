@@ -50,7 +50,7 @@ export interface ProbeFlags {
 const MAX_CA_FILE = 5 * 1024 * 1024
 
 /** The --ca-file PEM bundle: a regular file (its path goes into the fix snippets), at most 5 MiB. */
-export async function readCaFile(path: string): Promise<string> {
+async function readCaFile(path: string): Promise<string> {
   const pem = await readBoundedText(path, {what: '--ca-file', maxBytes: MAX_CA_FILE, code: 'bad-ca-file', expected: 'a PEM file', regularOnly: true, utf8: 'lenient'})
   const label = inputLabel(path, '--ca-file', {regularOnly: true})
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []

@@ -4,7 +4,7 @@
  * overrides and line separators are shown as code points (so text cannot be made to read backwards).
  */
 export function escapeForTerminal(text: string): string {
-  return text.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g, (c) => {
+  return text.replace(/[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g, (c) => {
     if (c === '\r') return '\\r'
     if (c === '\n') return '\\n'
     if (c === '\t') return '\\t'

@@ -96,7 +96,9 @@ export function exchangeLines(p: ProbeObservation, report: Report, options: Verb
   const redacted = new Set(options.headers.filter(isSecret).map((h) => h.name.toLowerCase()))
   if (http) {
     lines.push(got(printable(`HTTP/${http.httpVersion} ${http.status} ${http.statusText}`)))
-    for (const [name, value] of Object.entries(http.headers)) lines.push(got(`${printable(name)}: ${isSecretHeader(name, redacted) ? REDACTED : printable(value)}`))
+    // These are the report's telling headers, already scrubbed of every secret we sent: a name that
+    // merely looks secret (www-authenticate, a challenge) is shown; one named by --redact is not.
+    for (const [name, value] of Object.entries(http.headers)) lines.push(got(`${printable(name)}: ${redacted.has(name.toLowerCase()) ? REDACTED : printable(value)}`))
     if (http.bodyBytes > 0) {
       const what = `body ${http.bodyBytes} bytes${http.contentType ? ` (${printable(http.contentType)})` : ''}: `
       lines.push(got(what + printable(http.bodyExcerpt)))

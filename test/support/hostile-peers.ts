@@ -18,6 +18,7 @@ import {parseTarget} from '../../src/target/parse-target.js'
 import type {KeyCert} from './certs.js'
 import {HOST, TOOL, probeOptionsFor, sharedPki, type HasAfter} from './probe-helpers.js'
 import {parseClientHello} from './test-edge.js'
+import {refusingPort} from './ports.js'
 
 export interface PeerStats {
   connections: number
@@ -57,7 +58,7 @@ export async function startHostilePeer(t: HasAfter, behaviour: Behaviour): Promi
     behaviour(socket, stats)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const closedPort = await refusingPort()
+  const closedPort = await refusingPort('127.0.0.1')
   const peer: HostilePeer = {
     host: '127.0.0.1',
     port: (server.address() as net.AddressInfo).port,
@@ -71,15 +72,6 @@ export async function startHostilePeer(t: HasAfter, behaviour: Behaviour): Promi
   }
   t.after(() => peer.close())
   return peer
-}
-
-/** A port that refuses: bound to learn a free number, then closed. */
-async function refusingPort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as net.AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
 }
 
 // ----- wire bytes -----------------------------------------------------------------------------

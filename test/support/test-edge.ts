@@ -12,6 +12,7 @@ import net from 'node:net'
 import tls from 'node:tls'
 import type { Duplex } from 'node:stream'
 import { makePki, type KeyCert, type Pki } from './certs.js'
+import {refusingPort} from './ports.js'
 
 export type NoSniBehaviour =
   | 'serve'
@@ -682,10 +683,7 @@ export async function startTestEdge(opts: TestEdgeOptions = {}): Promise<TestEdg
 
   let httpPort: number
   if (httpListener === 'none') {
-    // A port that refuses: bind, learn the port, close.
-    const tmp = net.createServer()
-    httpPort = await listen(tmp)
-    await new Promise<void>((r) => tmp.close(() => r()))
+    httpPort = await refusingPort(listenHost)
   } else {
     const httpServer = net.createServer((socket) => {
       track(socket)

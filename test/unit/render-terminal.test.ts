@@ -58,6 +58,15 @@ describe('--verbose exchanges', () => {
   })
 })
 
+describe('--verbose response headers', () => {
+  test('shown as the report keeps them (already scrubbed): a challenge is shown, a --redact name is not', () => {
+    const reference = probe('tls-sni', {outcome: 'http-error', status: 401, headers: {'www-authenticate': 'Bearer realm="api"', 'x-amzn-requestid': 'req-1'}})
+    const lines = exchangeLines(reference, report(), {paint: plain, width: 200, headers: [{name: 'x-amzn-requestid', value: 'whatever', secret: true}]})
+    assert.ok(lines.some((line) => line.includes('< www-authenticate: Bearer realm="api"')), lines.join('\n'))
+    assert.ok(lines.some((line) => line.includes('< x-amzn-requestid: [redacted]')), lines.join('\n'))
+  })
+})
+
 describe('diagnoses quote peers on one line', () => {
   test('a body excerpt with line breaks cannot add a fake verdict line to the human output', () => {
     const d: Diagnosis = {id: 'forbidden', severity: 'error', evidence: ['tls-sni'], summary: 'the edge answers 403\nverdict: healthy', details: [{probe: 'tls-sni', saw: 'HTTP 403: {"message":"x"}\r\nverdict: healthy \u202Eok'}], fix: {}}
