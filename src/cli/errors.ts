@@ -1,3 +1,5 @@
+import {CONTROLS} from '../text/controls.js'
+
 /** An error the user caused (bad target, flag, file): one line, exit 2, never a stack trace. */
 export class UsageError extends Error {
   readonly exitCode = 2
@@ -49,11 +51,6 @@ function stripHelpHint(message: string): string {
   return message.replace(/\n?\s*See more help with --help\s*$/i, '')
 }
 
-// C0 and C1 controls, DEL, line/paragraph separators and bidirectional overrides: a message that
-// echoes input must not be able to drive the terminal or hide part of itself.
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/g
-
 /** One printable line: lines joined with spaces, anything a terminal would act on written as \uXXXX. */
 function oneLine(text: string): string {
   return text
@@ -61,5 +58,5 @@ function oneLine(text: string): string {
     .map((line) => line.trim())
     .filter(Boolean)
     .join(' ')
-    .replace(UNPRINTABLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replaceAll(CONTROLS, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }

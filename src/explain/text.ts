@@ -2,6 +2,7 @@
 // names that are only ever put into a snippet after validation.
 
 import {classifyHost, HOST_PLACEHOLDER, hostForUrl} from '../target/hostname.js'
+import {CONTROLS, escapeCodePoint} from '../text/controls.js'
 
 /** Input beyond this is ignored: no log line or error message is anywhere near it. */
 export const MAX_INPUT = 64 * 1024
@@ -17,17 +18,9 @@ export function capInput(text: string): string {
   return text.slice(0, end)
 }
 
-// C0 controls (but not tab), DEL, C1 controls, and the bidirectional overrides/isolates that can
-// make a terminal show something other than what was written.
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
-
 /** Escapes control characters so that echoing text cannot drive the terminal. Tabs become spaces. */
 export function escapeControls(text: string): string {
-  return text.replace(/\t/g, ' ').replace(CONTROLS, (ch) => {
-    const code = ch.charCodeAt(0)
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
-  })
+  return text.replace(/\t/g, ' ').replaceAll(CONTROLS, escapeCodePoint)
 }
 
 /** A piece of the input as it may appear in output: escaped and bounded. */

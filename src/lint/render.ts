@@ -1,9 +1,10 @@
 import {painter} from '../cli/colour.js'
+import {CONTROLS, escapeCodePoint} from '../text/controls.js'
 import type {LintResult, Severity} from './types.js'
 
 /** Config text quoted in messages may hold control characters: never send them to the terminal raw. */
 function printable(text: string): string {
-  return text.replaceAll(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  return text.replaceAll(CONTROLS, (ch) => (ch === '\t' || ch === '\n' ? ch : escapeCodePoint(ch)))
 }
 
 const COLOUR: Record<Severity, 'red' | 'yellow' | 'cyan'> = {error: 'red', warning: 'yellow', info: 'cyan'}

@@ -3,6 +3,7 @@ import {createRequire} from 'node:module'
 import {UsageError} from '../cli/errors.js'
 import {inputLabel, readBoundedText} from '../cli/read-input.js'
 import type {Report} from './report.js'
+import {printable, printableLine} from '../text/controls.js'
 
 /** A report is tens of KiB; this leaves room for an NDJSON batch of hundreds. */
 export const MAX_REPORT_BYTES = 32 * 1024 * 1024
@@ -81,22 +82,15 @@ async function checkReport(data: unknown, where: string): Promise<Report> {
   return defuse(data) as Report
 }
 
-// C0 controls, DEL, C1 controls, line/paragraph separators and bidi overrides: what would let a
-// saved report drive the terminal or fake a line of output when it is rendered.
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/g
-// eslint-disable-next-line no-control-regex
-const CONTROLS_BUT_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/g
-
 /**
  * A saved report is someone else's text: every string (and key) has its control characters
  * replaced by U+FFFD, as the probes do with what a peer sends. Body excerpts keep line breaks and tabs.
  */
 function defuse(value: unknown, key = ''): unknown {
-  if (typeof value === 'string') return value.replace(key === 'bodyExcerpt' ? CONTROLS_BUT_LAYOUT : CONTROLS, '\uFFFD')
+  if (typeof value === 'string') return key === 'bodyExcerpt' ? printable(value) : printableLine(value)
   if (Array.isArray(value)) return value.map((item) => defuse(item))
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name.replace(CONTROLS, '\uFFFD'), defuse(item, name)]))
+    return Object.fromEntries(Object.entries(value).map(([name, item]) => [printableLine(name), defuse(item, name)]))
   }
   return value
 }

@@ -1,7 +1,7 @@
 import {checkServerIdentity, type DetailedPeerCertificate, type PeerCertificate, type TLSSocket} from 'node:tls'
 
 import type {CertificateInfo, TlsObservation} from '../observations/types.js'
-import {printableLine} from './printable.js'
+import {printableLine} from '../text/controls.js'
 
 const MAX_CHAIN = 10
 

@@ -6,7 +6,7 @@ import type {HttpObservation, Outcome} from '../observations/types.js'
 import {fitRedacted, secretScrubber} from '../observations/redaction.js'
 import type {ExtraHeader} from '../target/headers.js'
 import {PhaseFailure, ms} from './phase.js'
-import {printable} from './printable.js'
+import {printable} from '../text/controls.js'
 import {RecordingStream} from './recording-stream.js'
 
 /** Headers that tell who answered: kept verbatim (bounded). Everything else is dropped. */
