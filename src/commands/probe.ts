@@ -102,7 +102,7 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     // A human batch prints, per target: nothing (the summary table says it), a verdict line with
     // --quiet (in list order, at the end), or the whole report with --verbose (as it finishes).
     const verdictLines: string[] = []
-    const perTarget = isBatch && !flags.json && (flags.quiet || flags.verbose) ? await this.batchReportLine(flags, options.headers, options.proxyKind, paint, width) : undefined
+    const perTarget = isBatch && !flags.json && (flags.quiet || flags.verbose) ? await this.batchReportLine(flags, options.proxyKind, paint, width) : undefined
 
     let single: Report | undefined
     const interrupt = interruption.catchInterrupt()
@@ -143,20 +143,20 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     if (flags.json) return single
 
     if (flags.quiet) this.out((await import('../render/probe-report.js')).renderVerdict(single!, {paint}))
-    else this.out((await this.reportRenderer(flags, options.headers, options.proxyKind, paint, width))(single!))
+    else this.out((await this.reportRenderer(flags, options.proxyKind, paint, width))(single!))
     return undefined
   }
 
   /** The whole human report of one target (with each probe's exchange under --verbose). */
-  private async reportRenderer(flags: {verbose: boolean}, headers: ProbeOptions['headers'], proxyKind: ProbeOptions['proxyKind'], paint: Paint, width: number): Promise<(report: Report) => string> {
+  private async reportRenderer(flags: {verbose: boolean}, proxyKind: ProbeOptions['proxyKind'], paint: Paint, width: number): Promise<(report: Report) => string> {
     const [{renderReport}, Table, verbose] = await Promise.all([import('../render/probe-report.js'), import('cli-table3'), flags.verbose ? import('../render/verbose.js') : undefined])
-    const exchanges = verbose ? (r: Report) => verbose.renderExchanges(r, {paint, width, headers}) : undefined
+    const exchanges = verbose ? (r: Report) => verbose.renderExchanges(r, {paint, width}) : undefined
     return (report) => renderReport(report, Table.default, {paint, proxyKind, width, exchanges})
   }
 
   /** What a human batch prints per target with --quiet (its verdict line) or --verbose (its report). */
-  private async batchReportLine(flags: {quiet: boolean; verbose: boolean}, headers: ProbeOptions['headers'], proxyKind: ProbeOptions['proxyKind'], paint: Paint, width: number): Promise<(report: Report) => string> {
-    if (!flags.quiet) return this.reportRenderer(flags, headers, proxyKind, paint, width)
+  private async batchReportLine(flags: {quiet: boolean; verbose: boolean}, proxyKind: ProbeOptions['proxyKind'], paint: Paint, width: number): Promise<(report: Report) => string> {
+    if (!flags.quiet) return this.reportRenderer(flags, proxyKind, paint, width)
     const {renderVerdict} = await import('../render/probe-report.js')
     return (report) => renderVerdict(report, {paint}, true)
   }

@@ -6,15 +6,13 @@
 import type {Paint} from '../cli/colour.js'
 import type {Report} from '../observations/report.js'
 import type {ProbeObservation} from '../observations/types.js'
-import {isSecret, isSecretHeader, REDACTED, type ExtraHeader} from '../target/headers.js'
+import {isSecretHeader, REDACTED, type ShownHeader} from '../target/headers.js'
 import {escapeForTerminal as printable} from './terminal-text.js'
 
 export interface VerboseOptions {
   paint: Paint
   /** Terminal width: long lines (body, first bytes) are cut to it. */
   width: number
-  /** The -H headers as given (values included): the report keeps only their names. */
-  headers: ExtraHeader[]
 }
 
 function cut(text: string, room: number): string {
@@ -41,15 +39,20 @@ function timingText(p: ProbeObservation): string {
   return `${ms(p.timings.total)} ms${phases.length > 0 ? ` (${phases.join(', ')})` : ''}`
 }
 
-function headerLines(p: ProbeObservation, report: Report, options: VerboseOptions): string[] {
+/** The -H headers as the report shows them (a secret's value already [redacted]). */
+function sentHeaders(report: Report): ShownHeader[] {
+  // Reports written before target.headers kept the names only.
+  return report.target.headers ?? report.target.extraHeaders.map((name) => {
+    const redacted = isSecretHeader(name)
+    return {name, value: redacted ? REDACTED : '[value not kept in the report]', redacted}
+  })
+}
+
+function headerLines(p: ProbeObservation, report: Report): string[] {
   const withheld = new Set((p.sent.withheldHeaders ?? []).map((name) => name.toLowerCase()))
-  const given = new Map(options.headers.map((h) => [h.name.toLowerCase(), h]))
-  return report.target.extraHeaders.map((name) => {
-    const header = given.get(name.toLowerCase())
+  return sentHeaders(report).map(({name, value}) => {
     if (withheld.has(name.toLowerCase())) return `${name}: [not sent: a secret goes only over TLS that verifies for the target]`
-    // --redact names are secrets too: the parsed header knows, the bare name may not.
-    if (header ? isSecret(header) : isSecretHeader(name)) return `${name}: ${REDACTED}`
-    return `${name}: ${header ? printable(header.value) : '[value not kept in the report]'}`
+    return `${name}: ${printable(value)}`
   })
 }
 
@@ -89,11 +92,11 @@ export function exchangeLines(p: ProbeObservation, report: Report, options: Verb
   const requestSent = p.error?.phase !== 'dns' && p.error?.phase !== 'connect' && (p.sent.scheme === 'http' || tls?.version !== undefined)
   if (requestSent) {
     lines.push(sent(`${p.sent.method} ${printable(p.sent.path)} HTTP/1.1`), sent(`Host: ${p.sent.host}`))
-    for (const header of headerLines(p, report, options)) lines.push(sent(header))
+    for (const header of headerLines(p, report)) lines.push(sent(header))
   }
 
   const http = p.http
-  const redacted = new Set(options.headers.filter(isSecret).map((h) => h.name.toLowerCase()))
+  const redacted = new Set(sentHeaders(report).filter((h) => h.redacted).map((h) => h.name.toLowerCase()))
   if (http) {
     lines.push(got(printable(`HTTP/${http.httpVersion} ${http.status} ${http.statusText}`)))
     // These are the report's telling headers, already scrubbed of every secret we sent: a name that

@@ -10,6 +10,7 @@ import type {Diagnosis} from '../../src/diagnosis/types.js'
 import type {Report} from '../../src/observations/report.js'
 import {breakLongWords, renderDiagnosis, renderProbeTable, tableLayout} from '../../src/render/probe-report.js'
 import {escapeForTerminal as printable} from '../../src/render/terminal-text.js'
+import {parseHeader, shownHeader} from '../../src/target/headers.js'
 import {exchangeLines, renderExchanges} from '../../src/render/verbose.js'
 import {classicEdge, probe, target} from '../support/observations.js'
 
@@ -21,10 +22,12 @@ function report(probes = classicEdge(), t = target()): Report {
 
 describe('--verbose exchanges', () => {
   test('request line, Host, -H headers: secret values redacted, the others shown, withheld ones named', () => {
-    const t = target({extraHeaders: ['x-api-key', 'x-trace']})
+    // As probe-target writes them: the -H headers through shownHeader.
+    const headers = [parseHeader('x-api-key: SECRET-VALUE'), parseHeader('x-trace: trace-1')].map(shownHeader)
+    const t = target({extraHeaders: ['x-api-key', 'x-trace'], headers})
     const probes = classicEdge({}, t)
     probes.find((p) => p.id === 'http-to-tls-port')!.sent.withheldHeaders = ['x-api-key']
-    const text = renderExchanges(report(probes, t), {paint: plain, width: 120, headers: [{name: 'x-api-key', value: 'SECRET-VALUE'}, {name: 'x-trace', value: 'trace-1'}]})
+    const text = renderExchanges(report(probes, t), {paint: plain, width: 120})
     assert.ok(!text.includes('SECRET-VALUE'))
     assert.match(text, /> GET \/prod\/health HTTP\/1\.1\n {2}> Host: abc123\.execute-api\.eu-west-1\.amazonaws\.com\n {2}> x-api-key: \[redacted\]\n {2}> x-trace: trace-1/)
     assert.match(text, /> x-api-key: \[not sent: /)
@@ -34,14 +37,14 @@ describe('--verbose exchanges', () => {
 
   test('no request line when the handshake failed; the first bytes of a reply that is not TLS, in hex and text', () => {
     const malformed = probe('tls-no-sni', {outcome: 'tls-malformed', tls: {chain: [], firstBytesHex: Buffer.from('HTTP/1.1 400 Bad Request\r\n').toString('hex')}})
-    const lines = exchangeLines(malformed, report(), {paint: plain, width: 200, headers: []})
+    const lines = exchangeLines(malformed, report(), {paint: plain, width: 200})
     assert.ok(!lines.some((line) => line.includes('GET ')), lines.join('\n'))
     assert.ok(lines.some((line) => /< 48 54 54 50 2f 31 2e 31 .* \|HTTP\/1\.1 400 Bad Request\.\.\|  \(not a TLS record\)$/.test(line)), lines.join('\n'))
   })
 
   test('the bytes of a TLS alert are shown as what came back, not called "not a TLS record"', () => {
     const alert = probe('tls-no-sni', {outcome: 'tls-alert', tls: {chain: [], alert: {number: 112, name: 'unrecognized_name'}, firstBytesHex: '15030300020270'}})
-    const lines = exchangeLines(alert, report(), {paint: plain, width: 200, headers: []})
+    const lines = exchangeLines(alert, report(), {paint: plain, width: 200})
     assert.ok(lines.some((line) => /< 15 03 03 00 02 02 70 .*\(first bytes back\)$/.test(line)), lines.join('\n'))
     assert.ok(!lines.some((line) => line.includes('not a TLS record')), lines.join('\n'))
   })
@@ -49,7 +52,7 @@ describe('--verbose exchanges', () => {
   test("a hostile peer's escape sequences and control bytes never reach the terminal raw", () => {
     const hostile = probe('tls-sni', {outcome: 'http-error', status: 403, headers: {server: 'evil\u001B[2J\u001B]0;pwned\u0007'}, body: 'body\u001B[31mred\r\n\u009B1m'})
     hostile.http!.statusText = 'Forbidden\u001B[H'
-    const text = exchangeLines(hostile, report(), {paint: plain, width: 200, headers: []}).join('\n')
+    const text = exchangeLines(hostile, report(), {paint: plain, width: 200}).join('\n')
     assert.ok(!/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/.test(text), JSON.stringify(text))
     assert.match(text, /server: evil\\x1b\[2J\\x1b\]0;pwned\\x07/)
     assert.match(text, /body\\x1b\[31mred\\r\\n\\x9b1m/)
@@ -61,7 +64,8 @@ describe('--verbose exchanges', () => {
 describe('--verbose response headers', () => {
   test('shown as the report keeps them (already scrubbed): a challenge is shown, a --redact name is not', () => {
     const reference = probe('tls-sni', {outcome: 'http-error', status: 401, headers: {'www-authenticate': 'Bearer realm="api"', 'x-amzn-requestid': 'req-1'}})
-    const lines = exchangeLines(reference, report(), {paint: plain, width: 200, headers: [{name: 'x-amzn-requestid', value: 'whatever', secret: true}]})
+    const t = target({headers: [shownHeader(parseHeader('x-amzn-requestid: whatever', new Set(['x-amzn-requestid'])))]})
+    const lines = exchangeLines(reference, report([reference], t), {paint: plain, width: 200})
     assert.ok(lines.some((line) => line.includes('< www-authenticate: Bearer realm="api"')), lines.join('\n'))
     assert.ok(lines.some((line) => line.includes('< x-amzn-requestid: [redacted]')), lines.join('\n'))
   })
