@@ -95,7 +95,13 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     const style = this.style({...flags, json: flags.json || flags.quiet})
     // A terminal that reports no width (a pty without a size: `script`, some CI runners) would make
     // ora divide by zero columns and erase lines forever: no spinner there.
-    const spinner = style.spinner && (process.stderr.columns ?? 0) > 0 ? (await import('ora')).default({text: `probing ${isBatch ? `${targets.length} targets` : targets[0]!.host}…`, stream: process.stderr}).start() : null
+    // discardStdin off: ora would put the terminal in raw mode, and a process in a background group
+    // (`timeout 30 apigw-doctor …`, `… &`) that touches terminal modes is stopped by SIGTTOU for good.
+    // Left cooked, Ctrl-C stays the kernel's SIGINT and a keystroke at worst echoes over the spinner.
+    const spinner =
+      style.spinner && (process.stderr.columns ?? 0) > 0
+        ? (await import('ora')).default({text: `probing ${isBatch ? `${targets.length} targets` : targets[0]!.host}…`, stream: process.stderr, discardStdin: false}).start()
+        : null
 
     const paint = painter(style.colour)
     const width = process.stdout.columns || 120

@@ -212,16 +212,20 @@ describe('apigw-doctor probe: batches (built CLI)', {concurrency: 4}, () => {
     assert.ok(relay.connections.peak <= 6, `peak ${relay.connections.peak}`)
   })
 
-  test('on a terminal: a live progress line on stderr, then the summary; a terminal without a size gets no spinner and still finishes', async (t) => {
+  test('on a terminal: a live progress line on stderr, then the summary, also in the background under timeout(1); a terminal without a size gets no spinner and still finishes', async (t) => {
     const {pin, at} = await batchEdge(t)
     const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`
     // timeout(1) kills the CLI itself if it hangs: script(1) being killed would leave it running.
+    // It also runs the CLI in a process group of its own, in the background of the terminal, as
+    // `timeout 30 apigw-doctor …` in a runbook does: touching the terminal's modes there (ora's
+    // raw-mode stdin) gets the process stopped by SIGTTOU for good. `; exit $?` keeps the shell
+    // waiting, so that group is not orphaned (where the kernel answers EIO instead of stopping it).
     const command = ['timeout', '-s', 'KILL', '15', process.execPath, join(REPO_ROOT, 'bin', 'run.js'), 'probe', at('api.test'), at('alt.test'), ...pin, '--http-port', '9'].map(quote).join(' ')
     // script(1) runs the CLI on a pseudo-terminal; without `stty cols` that terminal reports 0 columns.
     const onTerminal = async (setup: string): Promise<CliResult> => {
       const started = performance.now()
-      const env = {...process.env, TERM: 'xterm', NO_COLOR: undefined, CI: undefined, APIGW_DOCTOR_DEBUG: undefined}
-      const result = await run('script', ['-qec', `${setup}${command}`, '/dev/null'], {cwd: REPO_ROOT, env, timeoutMs: 20_000, input: ''})
+      const env = {...process.env, SHELL: '/bin/sh', TERM: 'xterm', NO_COLOR: undefined, CI: undefined, APIGW_DOCTOR_DEBUG: undefined}
+      const result = await run('script', ['-qec', `${setup}${command}; exit $?`, '/dev/null'], {cwd: REPO_ROOT, env, timeoutMs: 20_000, input: ''})
       return {...result, args: [], ms: performance.now() - started, json: undefined}
     }
     const sized = await onTerminal('stty cols 120; ')
