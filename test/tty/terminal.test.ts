@@ -161,6 +161,38 @@ describe('apigw-doctor probe in a pseudo-terminal', {concurrency: false}, () => 
   })
 })
 
+describe('apigw-doctor probe as a job of a terminal', {concurrency: false}, () => {
+  test('under timeout(1), in the background of the terminal: not stopped (the terminal modes are left alone), the same report', async () => {
+    // timeout(1) puts the CLI in a process group of its own, not the terminal's foreground one,
+    // while the pane's shell waits for it: the kernel stops such a process (SIGTTOU) if it changes
+    // the terminal's modes, as a spinner putting stdin in raw mode would.
+    const r = await pane({command: `timeout -s KILL 20 ${probeCommand(edge)}`, timeoutMs: 25_000})
+    assert.equal(r.exit, 0, show(r))
+    assert.match(r.raw.replace(/\u001B\[\d*m/g, ''), SPINNER_FRAME, 'the spinner still runs: stderr is the terminal')
+    assert.ok(nonBlank(r.screen).some((line) => line.includes('verdict: healthy')), show(r))
+  })
+
+  test('Ctrl-C typed during a batch: the kernel\'s SIGINT stops it at once, what finished is printed, the cursor comes back, exit 130', async () => {
+    const hole = await startTestEdge({hostnames: ['api.test'], mode: 'black-hole'})
+    try {
+      // Each target carries its port (--port would apply to all three); the black holes never answer.
+      const targets = [`api.test:${edge.port}`, `hole1.test:${hole.port}`, `hole2.test:${hole.port}`].join(' ')
+      const pins = ['api.test', 'hole1.test', 'hole2.test'].map((name) => `--resolve ${quote(`${name}:*:127.0.0.1`)}`).join(' ')
+      const command = `node ${quote(join(REPO_ROOT, 'bin', 'run.js'))} probe ${targets} ${pins} --http-port ${edge.httpPort} --ca-file ${quote(caFile)} --path /prod/health --timeout 20000`
+      const started = Date.now()
+      const r = await pane({command, type: {when: /probed 1\/3/, keys: ['C-c']}, timeoutMs: 15_000})
+      assert.equal(r.exit, 130, show(r))
+      assert.ok(Date.now() - started < 12_000, `took ${Date.now() - started} ms: the black holes were waited for`)
+      const screen = nonBlank(r.screen).join('\n')
+      assert.match(screen, /1 of 3 targets probed, 1 healthy, 0 problems, 0 unreachable \(interrupted\)/, show(r))
+      assert.match(screen, /^apigw-doctor: interrupted: 1 of 3 targets probed$/m, show(r))
+      assert.ok(r.raw.lastIndexOf(`${ESC}[?25h`) > r.raw.lastIndexOf(HIDE_CURSOR), `the cursor stayed hidden:\n${show(r)}`)
+    } finally {
+      await hole.close()
+    }
+  })
+})
+
 describe('the probe table follows the terminal width', {concurrency: false}, () => {
   const LONG = 'payments-platform-internal-api.eu-west-1.example-corp.test'
   let longEdge: TestEdge

@@ -26,6 +26,8 @@ export interface PaneOptions {
   height?: number
   cwd?: string
   timeoutMs?: number
+  /** Keys typed into the pane once what the program wrote matches `when` (Ctrl-C is `C-c`). */
+  type?: {when: RegExp; keys: string[]}
 }
 
 const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`
@@ -63,6 +65,9 @@ export class Tmux {
     writeFileSync(
       script,
       [
+        // Ctrl-C typed into the pane reaches its whole process group: the shell must outlive it, as
+        // an interactive shell does, to record the program's exit status and keep the pane.
+        'trap : INT',
         'while [ ! -e ' + quote(go) + ' ]; do sleep 0.02; done',
         `cd ${quote(opts.cwd ?? process.cwd())}`,
         `env -i ${assignments} sh -c ${quote(opts.command)}`,
@@ -76,7 +81,12 @@ export class Tmux {
     this.tmux('pipe-pane', '-t', name, '-o', `cat >> ${quote(rawFile)}`)
     writeFileSync(go, '')
     const deadline = Date.now() + (opts.timeoutMs ?? 30_000)
+    let typed = opts.type === undefined
     while (!existsSync(exitFile) || readFileSync(exitFile, 'utf8').trim() === '') {
+      if (!typed && opts.type!.when.test(readFileSync(rawFile, 'utf8'))) {
+        this.tmux('send-keys', '-t', name, ...opts.type!.keys)
+        typed = true
+      }
       if (Date.now() > deadline) {
         const screen = this.capture(name)
         this.tmux('kill-session', '-t', name)
