@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {decideStyle, type OutputStyle} from './colour.js'
 import {normaliseError, UsageError} from './errors.js'
+import {drained} from './stdout.js'
 
 /**
  * Owns what every command shares: the --json error shape of the spec, exit codes (2 for usage,
@@ -35,13 +36,8 @@ export abstract class BaseCommand extends Command {
     const stdout = process.stdout
     if (!stdout.writableNeedDrain || stdout.destroyed) return undefined
     // One wait shared by every producer that finds stdout full.
-    this.stdoutDrained ??= new Promise((resolve) => {
-      const done = () => {
-        for (const event of ['drain', 'close', 'error']) stdout.off(event, done)
-        this.stdoutDrained = undefined
-        resolve()
-      }
-      for (const event of ['drain', 'close', 'error']) stdout.on(event, done)
+    this.stdoutDrained ??= drained(stdout).then(() => {
+      this.stdoutDrained = undefined
     })
     return this.stdoutDrained
   }

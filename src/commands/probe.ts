@@ -4,6 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../cli/base-command.js'
 import {painter, type Paint} from '../cli/colour.js'
 import {UsageError} from '../cli/errors.js'
+import {READER_GONE_EXIT, watchReaderGone} from '../cli/stdout.js'
 import type {Report} from '../observations/report.js'
 import type {ProbeOptions} from '../pipeline/probe-options.js'
 
@@ -15,7 +16,7 @@ On a terminal a spinner runs on stderr while probing and the table fits the wind
 
 Several targets, --file or - (stdin) make a batch: --concurrency targets at once; with --json one report per line (NDJSON) as each target finishes, otherwise a progress line on a terminal and a summary table at the end (target, verdict, main diagnosis). A line of the list that is not a target is reported (file:line) and skipped.
 
-Exit status: 0 the reference request works (requirements may be listed), 1 it does not (a batch: for any target, or a line of the list was bad), 2 bad usage or input (a batch: no valid target), 130 interrupted (Ctrl-C; what finished is printed).`
+Exit status: 0 the reference request works (requirements may be listed), 1 it does not (a batch: for any target, or a line of the list was bad), 2 bad usage or input (a batch: no valid target), 130 interrupted (Ctrl-C; what finished is printed), 141 a batch whose reader left before its end (| head: no more targets start).`
 
   static override examples = [
     {
@@ -112,11 +113,12 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
 
     let single: Report | undefined
     const interrupt = interruption.catchInterrupt()
+    const readerGone = watchReaderGone()
     const result = await probeBatch({
       targets,
       concurrency: flags.concurrency,
       probe: (target) => probeTarget(target, options, secureContext, tool),
-      signal: interrupt.signal,
+      signal: AbortSignal.any([interrupt.signal, readerGone.signal]),
       onReport: (report, _target, index) => {
         if (!isBatch) single = report
         // NDJSON: one line per target as soon as it is done, so a long batch streams; a reader
@@ -131,8 +133,13 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
       },
     }).finally(() => {
       interrupt.dispose()
+      readerGone.dispose()
       spinner?.stop()
     })
+
+    // The reader of stdout left (`| head`): nobody reads the rest, so the batch stopped; a shell
+    // sees what it sees of any writer cut off by its pipe, and nothing is said about it.
+    if (readerGone.signal.aborted && !interrupt.signal.aborted) return interruption.exitAfterOutput(READER_GONE_EXIT)
 
     if (isBatch && !flags.json && flags.quiet) {
       this.out(verdictLines.filter((line) => line !== undefined).join('\n'))

@@ -238,6 +238,40 @@ describe('apigw-doctor probe: batches (built CLI)', {concurrency: 4}, () => {
     assert.match(unsized.stdout, /2 of 2 targets probed, 2 healthy/)
   })
 
+  test('the reader of stdout leaves (| head -1): no more targets start, exit 141 at once, nothing on stderr', async (t) => {
+    const healthy = await batchEdge(t)
+    const hole = await edgeFor(t, {hostnames: ['api.test'], mode: 'black-hole'})
+    // One healthy target first, then 20 black holes of ~0.5 s each, two at a time: about 5 s in all.
+    const file = await targetFile([healthy.at('api.test'), ...Array.from({length: 20}, (_, i) => `hole${i}.test:${hole.port}`)].join('\n') + '\n')
+    const args = ['probe', ...healthy.pin, '--http-port', '9', '--file', file, '--concurrency', '2', '--timeout', '250', '--json']
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'run.js'), ...args], {cwd: REPO_ROOT, env: {...process.env, CI: undefined}, stdio: ['ignore', 'pipe', 'pipe']})
+    t.after(() => child.kill('SIGKILL'))
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+    // Like head -1: read the first line, then close the pipe.
+    let first = ''
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk) => {
+        first += chunk
+        if (first.includes('\n')) {
+          child.stdout.destroy()
+          resolve()
+        }
+      })
+    })
+    const leftAt = performance.now()
+    const code = await exited
+    const after = performance.now() - leftAt
+    assert.equal((JSON.parse(first.split('\n')[0]!) as Json).verdict, 'healthy')
+    assert.equal(code, 141, stderr)
+    assert.equal(stderr, '')
+    // The next report to be written found the pipe closed; the black holes still to come were not started.
+    assert.ok(after < 3000, `took ${Math.round(after)} ms after the reader left`)
+    const started = new Set(hole.handshakes.map((h) => h.sni).filter(Boolean))
+    assert.ok(started.size < 10, `${started.size} of 20 black-hole targets were started`)
+  })
+
   for (const mode of ['--json', 'human'] as const) {
     test(`Ctrl-C (${mode}): stops promptly, prints what finished, exits 130`, async (t) => {
       const healthy = await batchEdge(t)

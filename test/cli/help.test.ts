@@ -5,6 +5,7 @@
 // running (the AWS-style names never reach a resolver), and every probe is pinned to a test edge.
 import assert from 'node:assert/strict'
 import {copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync, mkdirSync} from 'node:fs'
+import {spawn} from 'node:child_process'
 import http from 'node:http'
 import https from 'node:https'
 import {tmpdir} from 'node:os'
@@ -148,6 +149,19 @@ describe('help', () => {
     const unknown = await runCli(['help', 'prob'])
     assert.equal(unknown.code, 2)
     assert.equal(unknown.stderr, `apigw-doctor: unknown command "prob": did you mean 'probe'? (commands: probe, lint, explain, diagnose, help, autocomplete)\n`)
+  })
+
+  test('a reader that leaves at once (| head -1) does not change the exit status: 0, nothing on stderr', async () => {
+    for (const args of [['--help'], ['help'], ['explain', 'SC--']]) {
+      // The read end is closed before the CLI writes a byte: its writes, and oclif's flush, get EPIPE.
+      const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'run.js'), ...args], {cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe']})
+      child.stdout.destroy()
+      let stderr = ''
+      child.stderr.on('data', (chunk) => (stderr += chunk))
+      const code = await new Promise<number | null>((resolve) => child.on('close', (exit) => resolve(exit)))
+      assert.equal(code, 0, `${args.join(' ')}: exit ${code} (13: Node gave up on an await that never settles)\n${stderr}`)
+      assert.equal(stderr, '', args.join(' '))
+    }
   })
 
   for (const command of commands) {
