@@ -101,8 +101,6 @@ interface ParsedLog {
   status?: number
   termination: string
   retries: number
-  /** The rc token as logged (`+1` when redispatched). */
-  rcToken: string
   connections: string[]
   queues: string[]
   redispatched: boolean
@@ -323,7 +321,6 @@ function build(raw: RawLog): ParsedLog | null {
     ...(status !== undefined ? {status} : {}),
     termination: raw.termination,
     retries,
-    rcToken: rc,
     connections: conns,
     queues,
     redispatched: rc.startsWith('+'),
@@ -333,6 +330,11 @@ function build(raw: RawLog): ParsedLog | null {
     host,
     bytes,
   }
+}
+
+/** A timer's value by name (Tc, Ta…), when the layout logs it. */
+function timerValue(parsed: ParsedLog, name: string): number | undefined {
+  return parsed.timers.find((timer) => timer.name === name)?.value
 }
 
 const NEVER: Record<string, string> = {
@@ -354,7 +356,7 @@ function timerLines(parsed: ParsedLog, said: ReadonlySet<string>): string[] {
   const partial = parsed.timers.some((timer) => timer.partial) ? '; a + prefix (logasap) marks a value logged before the end' : ''
   const old = parsed.format === 'httplog' && !parsed.clf ? ' (HAProxy ≤ 1.6 logged Tq/Tw/Tc/Tr/Tt here: the first is then Tq and the last Tt)' : ''
   const lines = [`Timers ${names} = ${values} ms: ${notes}${partial}${old}.`]
-  const value = (name: string): number | undefined => parsed.timers.find((timer) => timer.name === name)?.value
+  const value = (name: string) => timerValue(parsed, name)
   for (const timer of parsed.timers) {
     if (timer.value !== -1 || said.has(timer.name)) continue
     // A phase after one that was never reached was not reached either: say it once.
@@ -378,7 +380,7 @@ function lineImplications(parsed: ParsedLog): {meaning: string[]; causes: string
   const meaning: string[] = []
   const causes: string[] = []
   const said = new Set<string>()
-  const timer = (name: string): number | undefined => parsed.timers.find((t) => t.name === name)?.value
+  const timer = (name: string) => timerValue(parsed, name)
   const tc = timer('Tc')
   const total = timer('Ta') ?? timer('Tt')
   const pair = parsed.termination.slice(0, 2)
@@ -423,7 +425,7 @@ function lineImplications(parsed: ParsedLog): {meaning: string[]; causes: string
 
 function explainTrafficLog(parsed: ParsedLog, input: string): Explanation {
   const info = decodeTermination(parsed.termination)!
-  const tc = parsed.timers.find((t) => t.name === 'Tc')?.value
+  const tc = timerValue(parsed, 'Tc')
   const uri = (parsed.fields.request as {uri?: string} | undefined)?.uri
   const path = uri && /^\/[A-Za-z0-9._~\/-]{0,200}$/.test(uri.split('?')[0] ?? '') ? uri.split('?')[0] : undefined
   const what = implications(info, {status: parsed.status, host: parsed.host, tc, retries: parsed.retries, server: parsed.server, bytes: parsed.bytes, path})
@@ -510,8 +512,7 @@ function explainServerState(line: string, input: string): Explanation | null {
   const state = m?.[3] ?? (noServer ? 'DOWN' : passed ? 'UP' : m?.[4] === 'failed' || line.includes('failed') ? 'failing' : undefined)
   const code = m?.[6] ? Number(m[6]) : undefined
   const info = m?.[7] ?? ''
-  const host = server ? safeHostFrom(server) : null
-  const namedHost = host && host.includes('.') && !isIpLiteral(host) ? host : null
+  const namedHost = server ? hostFrom(server) : null
   const lowerReason = reason.toLowerCase()
   const causes: string[] = []
   const steps: string[] = []

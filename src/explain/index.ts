@@ -215,16 +215,3 @@ export function explainPaste(text: string, limit = MAX_PROBLEMS): PasteReport {
   return {lines: lines.length, recognised, problems: distinct.size, explanations: explanations.map((e) => deepClean(e))}
 }
 
-/** Explains every recognised line of a paste (a log excerpt); unrecognised lines are skipped. */
-export function explainLines(text: string, limit = MAX_LINES): Explanation[] {
-  const out: Explanation[] = []
-  if (typeof text !== 'string') return []
-  for (const line of capInput(text).split(/\r?\n/)) {
-    if (out.length >= limit) break
-    const trimmed = unwrap(line)
-    if (trimmed.length === 0) continue
-    const found = firstMatch(trimmed)
-    if (found) out.push(deepClean(found))
-  }
-  return out
-}

@@ -405,7 +405,8 @@ export function match(text: string): Explanation | null {
   const more = found.more?.(lower, host, upstreamIp) ?? {}
   const meaning = [...found.meaning, ...(more.meaning ?? [])]
   const causes = [...found.causes, ...(more.causes ?? [])]
-  const steps = [...found.steps(host, upstreamIp).slice(0, 1), ...(more.steps ?? []), ...found.steps(host, upstreamIp).slice(1)]
+  const [firstStep, ...laterSteps] = found.steps(host, upstreamIp)
+  const steps = [...(firstStep === undefined ? [] : [firstStep]), ...(more.steps ?? []), ...laterSteps]
   if (facts.alert) {
     const notes = alertNotes(facts.alert.number, host)
     meaning.unshift(`The upstream sent TLS alert ${facts.alert.number} ${notes.name}: ${notes.meaning}.`)

@@ -257,13 +257,6 @@ export function parseCheckOutput(kind: ConfigKind, output: string, absolute: str
   return problems
 }
 
-/** The tool's error lines, without its banner (kept for callers that want the plain text). */
-export function problemLines(kind: ConfigKind, output: string): string[] {
-  return parseCheckOutput(kind, output, '', Number.MAX_SAFE_INTEGER)
-    .filter((problem) => problem.level === 'error')
-    .map((problem) => problem.text)
-}
-
 function lineNamed(problem: string, absolute: string, lineCount: number): number | null {
   const name = absolute.split('/').at(-1) ?? absolute
   const match = /\[([^\]\s]+):(\d+)\]/.exec(problem) ?? / in (\S+):(\d+)\s*$/.exec(problem)
@@ -272,15 +265,6 @@ function lineNamed(problem: string, absolute: string, lineCount: number): number
   const line = Number(match[2])
   if ((absolute === '' || file === absolute || file.endsWith('/' + name) || file === name) && line >= 1 && line <= lineCount) return line
   return null
-}
-
-/** The first line number the tool names for this file, or 1. */
-export function firstLine(problems: string[], absolute: string, lineCount: number): number {
-  for (const problem of problems) {
-    const line = lineNamed(problem, absolute, lineCount)
-    if (line !== null) return line
-  }
-  return 1
 }
 
 function firstProblemLine(problems: CheckProblem[], lineCount: number): number {

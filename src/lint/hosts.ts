@@ -1,5 +1,6 @@
 import {isIPv6} from 'node:net'
 
+import type {FixContext} from '../fixes/types.js'
 import {classifyHost} from '../target/hostname.js'
 
 /** What an address in a config names. `templated`: a placeholder or variable the linter cannot see through. */
@@ -123,4 +124,16 @@ export function closest(name: string, candidates: Iterable<string>): string | nu
     }
   }
   return best
+}
+
+/** A literal host name written in a config (no variable or placeholder), lower-cased; null otherwise. */
+export function literalHostName(value: string | undefined): string | null {
+  if (!value || isTemplated(value)) return null
+  const parsed = splitHostPort(value)
+  return parsed.kind === 'name' && parsed.host ? parsed.host : null
+}
+
+/** A context for the fix generators' version-dependent lines only: no host of the config goes into them. */
+export function hostlessContext(version: string | null): FixContext {
+  return {host: 'localhost', port: 443, address: null, path: '/', caFile: null, version}
 }

@@ -21,22 +21,27 @@ export function lintText(text: string, options: LintOptions): LintResult & {line
     throw new UsageError(`cannot tell whether ${JSON.stringify(options.file)} is an HAProxy or an nginx configuration: pass --kind haproxy or --kind nginx`, 'unknown-kind')
   }
   const version = options.proxyVersion ?? null
-  const {findings, lineCount} =
-    kind === 'haproxy'
-      ? (({findings, config}) => ({findings, lineCount: config.lineCount}))(lintHaproxy(text, {version}))
-      : (({findings, config}) => ({findings, lineCount: config.lineCount}))(lintNginx(text, {version}))
-  return {file: options.file, kind, findings: finish(options.file, findings, lineCount), lineCount}
+  const {findings, config} = kind === 'haproxy' ? lintHaproxy(text, {version}) : lintNginx(text, {version})
+  return {file: options.file, kind, findings: finish(options.file, findings, config.lineCount), lineCount: config.lineCount}
 }
 
-/** Attaches the file, keeps line numbers in range, sorts by line (then severity, then id). */
+/**
+ * Attaches the file, keeps line numbers in range, drops a finding two rules (or two visits of one
+ * directive) made alike, sorts by line (then severity, then id).
+ */
 function finish(file: string, findings: RawFinding[], lineCount: number): Finding[] {
+  const seen = new Set<string>()
   return findings
+    .filter((finding) => {
+      const key = `${finding.line}\u0000${finding.id}\u0000${finding.fix ?? ''}\u0000${finding.message}`
+      if (seen.has(key)) return false
+      seen.add(key)
+      return true
+    })
     .map((finding) => ({
       file,
       ...finding,
       line: Math.min(Math.max(1, finding.line), Math.max(1, lineCount)),
-      // A fix says how it applies; no fix, no action.
-      fixAction: finding.fix === null ? null : (finding.fixAction ?? 'replace'),
     }))
     .sort((a, b) => a.line - b.line || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id))
 }

@@ -4,7 +4,7 @@ import {describe, test} from 'node:test'
 import {textAfterFlags} from '../../src/explain/arguments.js'
 import {render, wrap} from '../../src/render/explanation.js'
 import {painter} from '../../src/cli/colour.js'
-import {alertName, explain, explainLines, explainPaste, MAX_PROBLEMS, problemLevel, TLS_ALERTS} from '../../src/explain/index.js'
+import {alertName, explain, explainPaste, MAX_PROBLEMS, problemLevel, TLS_ALERTS} from '../../src/explain/index.js'
 import {escapeControls, MAX_INPUT, safeHostFrom} from '../../src/explain/text.js'
 import {DIAGNOSIS_IDS} from '../../src/diagnosis/types.js'
 
@@ -128,13 +128,6 @@ describe('pasted text', () => {
     assert.equal(e?.kind, 'curl')
   })
 
-  test('explainLines() explains each recognised line', () => {
-    const all = explainLines(`${HAPROXY_503}\nnot a log line\n${NGINX_112}`)
-    assert.deepEqual(
-      all.map((e) => e.kind),
-      ['haproxy-log', 'nginx-error'],
-    )
-  })
 
   test('explainPaste(): each distinct problem once, in order, with its first line and count', () => {
     const ok = HAPROXY_503.replace('0/0/-1/-1/3015 503', '0/0/5/20/30 200').replace('SC--', '----').replace('1/1/0/0/3', '1/1/1/1/0')

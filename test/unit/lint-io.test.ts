@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 
 import {UsageError} from '../../src/cli/errors.js'
-import {firstLine, problemLines, runConfigCheck} from '../../src/lint/check.js'
+import {parseCheckOutput, runConfigCheck} from '../../src/lint/check.js'
 import {lintFile} from '../../src/lint/index.js'
 import {MAX_CONFIG_BYTES, isBinary, readConfigFile} from '../../src/lint/read.js'
 import {renderLint} from '../../src/lint/render.js'
@@ -54,21 +54,25 @@ describe('--check plumbing', () => {
   })
 
   test("the tool's error lines and the line they name are picked out", () => {
+    const errors = (kind: 'haproxy' | 'nginx', output: string, file: string, lineCount: number) =>
+      parseCheckOutput(kind, output, file, lineCount)
+        .filter((problem) => problem.level === 'error')
+        .map((problem) => [problem.text, problem.line])
     const haproxy = [
       '[NOTICE]   (4645) : haproxy version is 2.6.12-1+deb12u4',
       "[ALERT]    (4645) : config : parsing [/etc/x/a.cfg:8] : error detected while parsing switching rule : no such ACL : 'later_acl'.",
       '[ALERT]    (4645) : config : Error(s) found in configuration file : /etc/x/a.cfg',
     ].join('\n')
-    const problems = problemLines('haproxy', haproxy)
-    assert.equal(problems.length, 2)
-    assert.match(problems[0] ?? '', /^parsing \[\/etc\/x\/a\.cfg:8\] : error detected/)
-    assert.equal(firstLine(problems, '/etc/x/a.cfg', 20), 8)
-    assert.equal(firstLine(problems, '/etc/x/a.cfg', 5), 1)
+    const found = errors('haproxy', haproxy, '/etc/x/a.cfg', 20)
+    assert.equal(found.length, 2)
+    assert.match(String(found[0]?.[0]), /^parsing \[\/etc\/x\/a\.cfg:8\] : error detected/)
+    assert.equal(found[0]?.[1], 8)
+    // A line beyond the file's end is not a line of it.
+    assert.equal(errors('haproxy', haproxy, '/etc/x/a.cfg', 5)[0]?.[1], null)
     const nginx = 'nginx: [emerg] unknown directive "proxy_passs" in /etc/nginx/site.conf:12\nnginx: configuration file /etc/nginx/site.conf test failed'
-    const nginxProblems = problemLines('nginx', nginx)
-    assert.equal(nginxProblems.length, 2)
-    assert.equal(firstLine(nginxProblems, '/etc/nginx/site.conf', 30), 12)
-    assert.equal(firstLine(nginxProblems, '/etc/nginx/other.conf', 30), 1)
+    assert.equal(errors('nginx', nginx, '/etc/nginx/site.conf', 30).length, 2)
+    assert.equal(errors('nginx', nginx, '/etc/nginx/site.conf', 30)[0]?.[1], 12)
+    assert.equal(errors('nginx', nginx, '/etc/nginx/other.conf', 30)[0]?.[1], null)
   })
 })
 

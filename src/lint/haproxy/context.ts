@@ -2,7 +2,7 @@
 // routes to whom. Read once per configuration, before any rule runs.
 
 import {PROXY_SECTIONS, type HaproxyConfig, type HaproxyDirective, type HaproxySection, type HaproxyWord} from '../haproxy-parser.js'
-import {isTemplated, splitHostPort} from '../hosts.js'
+import {isTemplated, literalHostName, splitHostPort} from '../hosts.js'
 
 export type Mode = 'http' | 'tcp'
 
@@ -115,9 +115,7 @@ function hostRewriteIn(section: HaproxySection | null): HostRewrite | null {
 }
 
 function literalHost(value: string): string {
-  if (isTemplated(value)) return ''
-  const parsed = splitHostPort(value)
-  return parsed.kind === 'name' && parsed.host ? parsed.host.replace(/\.$/, '') : ''
+  return literalHostName(value)?.replace(/\.$/, '') ?? ''
 }
 
 /** Sections, their defaults, modes and Host rewrites, and who routes to whom. */

@@ -57,15 +57,5 @@ export function lintHaproxy(text: string, options: HaproxyLintOptions): {finding
     if (section.keyword !== 'defaults') continue
     for (const visitor of visitors) visitor.defaults?.(section)
   }
-  return {findings: dedupe(findings), config}
-}
-
-function dedupe(findings: RawFinding[]): RawFinding[] {
-  const seen = new Set<string>()
-  return findings.filter((finding) => {
-    const key = `${finding.line}\u0000${finding.id}\u0000${finding.message}`
-    if (seen.has(key)) return false
-    seen.add(key)
-    return true
-  })
+  return {findings, config}
 }

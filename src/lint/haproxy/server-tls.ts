@@ -5,11 +5,11 @@
 import {haproxyCaFile, haproxyHasSniAuto} from '../../fixes/haproxy.js'
 import type {HaproxySection} from '../haproxy-parser.js'
 import {keepableCaFile, parseServerOptions, safeCaFile, type ServerSettings} from '../haproxy-server.js'
-import {edgeName, isApiGateway, isCloudFront, isSnippetSafe} from '../hosts.js'
+import {edgeName, hostlessContext, isApiGateway, isCloudFront, isSnippetSafe} from '../hosts.js'
 import type {RawFinding} from '../types.js'
 import {first, originalLine, type ProxyInfo} from './context.js'
 import type {HaproxyRule} from './rule.js'
-import {caContext, describeServer, type ServerCheck} from './servers.js'
+import {describeServer, type ServerCheck} from './servers.js'
 
 export const serverTls: HaproxyRule = {
   name: 'server-tls',
@@ -26,7 +26,7 @@ export const serverTls: HaproxyRule = {
 /** `ssl-server-verify none` and `httpclient.ssl.verify none` in the global section. */
 function checkGlobal(global: HaproxySection | null, findings: RawFinding[], version: string | null): void {
   if (!global) return
-  const ctx = caContext(version)
+  const ctx = hostlessContext(version)
   for (const directive of global.directives) {
     const [keyword, value] = [directive.words[0]?.value, directive.words[1]?.value]
     if (keyword === 'ssl-server-verify' && value === 'none') {
@@ -100,7 +100,7 @@ function checkServer({info, server, settings, tls}: ServerCheck, findings: RawFi
 
   // verify required is the default: without ca-file HAProxy refuses to start.
   if (settings.ssl && settings.verify !== 'none' && !settings.caFile) {
-    const ca = haproxyCaFile(caContext(version))
+    const ca = haproxyCaFile(hostlessContext(version))
     const safeOriginal = isSnippetSafe(host) && !/[$%{}]/.test(server.directive.text)
     const fix = corrected ?? (safeOriginal ? `${originalLine(server.directive)} ca-file ${ca}` : null)
     findings.push({
@@ -115,7 +115,7 @@ function checkServer({info, server, settings, tls}: ServerCheck, findings: RawFi
 
   // A server line without ssl to a TLS endpoint lacks SNI too: adding ssl alone trades the 400 for a 503.
   if ((settings.ssl || tls.plainToTls) && !settings.sni) {
-    const autoCovers = haproxyHasSniAuto({...caContext(version)}) && info.hostRewrite !== null && !settings.noSniAuto
+    const autoCovers = haproxyHasSniAuto({...hostlessContext(version)}) && info.hostRewrite !== null && !settings.noSniAuto
     const ipOnly = address.kind === 'ipv4' || address.kind === 'ipv6'
     const what = settings.ssl ? 'speaks TLS without sni' : 'has no sni either (once ssl is added)'
     const effect = 'a ClientHello without server_name is refused by a strict-SNI edge (CloudFront, API Gateway): HAProxy logs SC-- and answers 503'
@@ -169,7 +169,7 @@ function verifyFixForLine(line: number, info: ProxyInfo, version: string | null,
   const directive = [...info.section.directives, ...(info.defaults?.directives ?? [])].find((candidate) => candidate.line === line)
   if (!directive || first(directive) !== 'default-server') return null
   const options = parseServerOptions(directive.words.slice(1))
-  const ca = keepableCaFile(settings.caFileRaw) ?? haproxyCaFile({...caContext(version), caFile: safeCaFile(settings.caFile)})
+  const ca = keepableCaFile(settings.caFileRaw) ?? haproxyCaFile({...hostlessContext(version), caFile: safeCaFile(settings.caFile)})
   const kept = options.filter((option) => option.key !== 'verify' && option.key !== 'ca-file').flatMap((option) => option.words.map((word) => word.raw))
   return ['default-server', ...kept, 'verify', 'required', 'ca-file', ca].join(' ')
 }

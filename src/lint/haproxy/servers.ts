@@ -111,11 +111,6 @@ export function fixContext(info: ProxyInfo, server: ServerLine, settings: Server
   }
 }
 
-/** A context for the generators' version-dependent parts only (no host goes into the snippet). */
-export function caContext(version: string | null): FixContext {
-  return {host: 'localhost', port: 443, address: null, path: '/', caFile: null, version}
-}
-
 export function describeServer(server: ServerLine): string {
   const where = server.addressWord?.value ?? '?'
   return `server ${server.name} (${where})`

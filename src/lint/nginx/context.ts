@@ -3,7 +3,7 @@
 
 import {nginxSniLines} from '../../fixes/nginx.js'
 import type {FixContext} from '../../fixes/types.js'
-import {isSnippetSafe, isTemplated, splitHostPort} from '../hosts.js'
+import {hostlessContext, isSnippetSafe} from '../hosts.js'
 import type {NginxDirective} from '../nginx-parser.js'
 
 /** The directive lists that apply to a directive, innermost first (nginx inheritance order). */
@@ -95,22 +95,10 @@ export function withoutDuplicates(lines: string[], block: NginxDirective[], repl
   })
 }
 
-/** A literal host name (no variables), for a snippet; null otherwise. */
-export function literal(value: string | undefined): string | null {
-  if (!value || isTemplated(value)) return null
-  const parsed = splitHostPort(value)
-  return parsed.kind === 'name' && parsed.host ? parsed.host : null
-}
-
 export function ctxFor(host: string | null, port: number, address: string | null, version: string | null): FixContext | null {
   if (!isSnippetSafe(host)) return null
   if (address !== null && !isSnippetSafe(address)) return null
   return {host, port, address: address === host ? null : address, path: '/', caFile: null, version}
-}
-
-/** For the generators' host-independent lines: no host of the config goes into them. */
-export function hostlessContext(version: string | null): FixContext {
-  return {host: 'localhost', port: 443, address: null, path: '/', caFile: null, version}
 }
 
 /** The host-independent first line of the generator's SNI lines (`proxy_ssl_server_name on;`). */

@@ -36,15 +36,5 @@ export function lintNginx(text: string, options: NginxLintOptions): {findings: R
     for (const visitor of visitors) visitor.proxyPass?.(pass)
   }
   for (const visitor of visitors) visitor.end?.()
-  return {findings: dedupe(findings), config}
-}
-
-function dedupe(findings: RawFinding[]): RawFinding[] {
-  const seen = new Set<string>()
-  return findings.filter((finding) => {
-    const key = `${finding.line}\u0000${finding.id}\u0000${finding.fix ?? ''}\u0000${finding.message}`
-    if (seen.has(key)) return false
-    seen.add(key)
-    return true
-  })
+  return {findings, config}
 }

@@ -3,9 +3,9 @@
 
 import {DEFAULT_PORT} from '../../target/authority.js'
 import type {FixContext} from '../../fixes/types.js'
-import {edgeName, isApiGateway, isCloudEndpoint, splitHostPort, type ParsedAddress} from '../hosts.js'
+import {edgeName, isApiGateway, isCloudEndpoint, literalHostName, splitHostPort, type ParsedAddress} from '../hosts.js'
 import {walkNginx, type NginxDirective} from '../nginx-parser.js'
-import {blockOf, ctxFor, effective, effectiveHeaders, includesInScope, literal, variableValue} from './context.js'
+import {blockOf, ctxFor, effective, effectiveHeaders, includesInScope, variableValue} from './context.js'
 
 interface UpstreamServer {
   address: ParsedAddress
@@ -160,10 +160,10 @@ export function describeProxyPass(directive: NginxDirective, root: NginxDirectiv
   const address = target.address
   const host = address?.host ?? null
 
-  const sslName = literal(effective(directive, 'proxy_ssl_name', root)?.args[0])
+  const sslName = literalHostName(effective(directive, 'proxy_ssl_name', root)?.args[0])
   const headers = effectiveHeaders(directive, root)
   const hostHeader = headers.filter((header) => header.args[0]?.toLowerCase() === 'host').at(-1) ?? null
-  const hostHeaderLiteral = literal(hostHeader?.args[1])
+  const hostHeaderLiteral = literalHostName(hostHeader?.args[1])
   const connectName = address?.kind === 'name' ? address.host : null
   const connectHost = address && (address.kind === 'name' || address.kind === 'ipv4' || address.kind === 'ipv6') ? address.host : null
 

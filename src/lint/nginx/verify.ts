@@ -2,8 +2,8 @@
 // One finding per proxy_ssl_verify line, whatever it covers.
 
 import {nginxVerifyLines} from '../../fixes/nginx.js'
-import {isTemplated} from '../hosts.js'
-import {blockOf, effective, hostlessContext, withoutDuplicates} from './context.js'
+import {hostlessContext, isTemplated} from '../hosts.js'
+import {blockOf, effective, withoutDuplicates} from './context.js'
 import type {NginxRule} from './rule.js'
 
 export const verify: NginxRule = {
