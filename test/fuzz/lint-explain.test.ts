@@ -36,11 +36,18 @@ const nginxLine = fc.oneof(
   hostileText(8),
 )
 
-/** What lies between the markers in a fix: only what a host name or port may hold. */
-function assertSandwichSafe(text: string, where: string): void {
-  for (const match of text.matchAll(new RegExp(`${MARKER}([\\s\\S]*?)${MARKER_END}`, 'g'))) {
+/**
+ * What lies between the markers in a fix: only what a host name or port may hold. Case-insensitive:
+ * lint lower-cases host names on their way into a fix. Returns how many marked spans it checked, so
+ * that a property can prove it looked at some (a marker that never comes through checks nothing).
+ */
+function assertSandwichSafe(text: string, where: string): number {
+  let spans = 0
+  for (const match of text.matchAll(new RegExp(`${MARKER}([\\s\\S]*?)${MARKER_END}`, 'gi'))) {
+    spans++
     assert.match(match[1]!, /^[A-Za-z0-9._:-]*$/, `${where}: a hostile host reached a fix: ${JSON.stringify(match[0])}\n${text}`)
   }
+  return spans
 }
 
 describe('fuzz: lint', () => {
@@ -49,6 +56,7 @@ describe('fuzz: lint', () => {
     ['nginx', nginxLine],
   ] as const) {
     test(`${kind}: any config is linted (findings in range) or refused; hostile hosts never reach a fix`, () => {
+      let spans = 0
       fc.assert(
         fc.property(fc.array(line, {maxLength: 14}), fc.boolean(), (lines, detect) => {
           const text = lines.join('\n')
@@ -62,11 +70,12 @@ describe('fuzz: lint', () => {
           for (const finding of result.findings) {
             assert.ok(Number.isInteger(finding.line) && finding.line >= 1 && finding.line <= Math.max(1, result.lineCount), `line ${finding.line} of ${result.lineCount}`)
             // The continuation fix is the user's own lines joined back into one: a copy, not a generated line.
-            if (finding.fix !== null && finding.id !== 'haproxy-line-continuation') assertSandwichSafe(finding.fix, `${kind} ${finding.id}`)
+            if (finding.fix !== null && finding.id !== 'haproxy-line-continuation') spans += assertSandwichSafe(finding.fix, `${kind} ${finding.id}`)
           }
         }),
         runs(400),
       )
+      assert.ok(spans > 0, 'no marked host came through to a fix: the property checked nothing')
     })
   }
 })
@@ -79,10 +88,22 @@ const LOG_PIECES = [
   'upstream: "https://', 'host: "', 'connect() to ', ' failed (111: Connection refused) while connecting to upstream',
 ]
 
+/** Whole log lines with a marked, hostile host where the logs name one: the steps that quote it are checked. */
+const markedHost = hostileText(3).map((t) => `${MARKER}${t}${MARKER_END}`)
+const LOGS_NAMING_A_HOST = [
+  (host: string) => `2026/11/26 05:10:01 [error] 1234#1234: *1 SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name:SSL alert number 112) while SSL handshaking to upstream, client: 127.0.0.1, server: _, request: "GET / HTTP/1.1", upstream: "https://${host}:443/", host: "${host}"`,
+  (host: string) => `2026/11/26 05:10:01 [error] 1234#1234: *1 upstream SSL certificate does not match "${host}" while SSL handshaking to upstream, client: 127.0.0.1, server: _, request: "GET / HTTP/1.1", upstream: "https://127.0.0.2:443/", host: "localhost"`,
+  (host: string) => `127.0.0.1:50412 [26/Nov/2026:05:10:01.123] fe_main be_api/${host} 0/0/-1/-1/3015 503 217 - - SC-- 1/1/0/0/3 0/0 "GET /prod/health HTTP/1.1"`,
+  (host: string) => `Server be_api/${host} is DOWN, reason: Layer6 invalid response, info: "SSL handshake failure", check duration: 3ms. 0 active and 0 backup servers left.`,
+]
+
 describe('fuzz: explain', () => {
   test('any text or pasted log: an explanation or "not recognised", never a crash; output and snippets stay clean', () => {
-    const piece = fc.oneof({weight: 3, arbitrary: fc.constantFrom(...LOG_PIECES)}, {weight: 2, arbitrary: hostileText(6)}, {weight: 1, arbitrary: hostileHost}, {weight: 1, arbitrary: hostileText(3).map((t) => `${MARKER}${t}${MARKER_END}`)})
-    const text = fc.array(fc.array(piece, {maxLength: 4}).map((parts) => parts.join(' ')), {minLength: 1, maxLength: 6}).map((lines) => lines.join('\n'))
+    const piece = fc.oneof({weight: 3, arbitrary: fc.constantFrom(...LOG_PIECES)}, {weight: 2, arbitrary: hostileText(6)}, {weight: 1, arbitrary: hostileHost}, {weight: 1, arbitrary: markedHost})
+    const namingLine = fc.tuple(fc.constantFrom(...LOGS_NAMING_A_HOST), fc.oneof(markedHost, hostName.map((host) => `${MARKER}${host}${MARKER_END}`))).map(([line, host]) => line(host))
+    const line = fc.oneof({weight: 3, arbitrary: fc.array(piece, {maxLength: 4}).map((parts) => parts.join(' '))}, {weight: 2, arbitrary: namingLine})
+    const text = fc.array(line, {minLength: 1, maxLength: 6}).map((lines) => lines.join('\n'))
+    let spans = 0
     fc.assert(
       fc.property(text, (input) => {
         const single = explain(input)
@@ -90,10 +111,11 @@ describe('fuzz: explain', () => {
         const outputs = [single ? render(single, plain) : '', paste.explanations.length > 0 ? renderPaste(paste, plain) : '']
         for (const output of outputs) assert.ok(!TERMINAL_CONTROL.test(output), `a control character reached the output: ${JSON.stringify(output.match(TERMINAL_CONTROL))}`)
         for (const explanation of [...(single ? [single] : []), ...paste.explanations]) {
-          for (const step of explanation.nextSteps) assertSandwichSafe(step, `explain ${explanation.kind}`)
+          for (const step of explanation.nextSteps) spans += assertSandwichSafe(step, `explain ${explanation.kind}`)
         }
       }),
       runs(400),
     )
+    assert.ok(spans > 0, 'no marked host came through to a next step: the property checked nothing')
   })
 })
