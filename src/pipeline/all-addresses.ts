@@ -5,10 +5,14 @@ import {combinedVerdict, compareAddresses, type AddressResults} from '../observa
 import type {Report} from '../observations/report.js'
 import type {ResolveRule} from '../target/overrides.js'
 import type {ParsedTarget} from '../target/parse-target.js'
-import {EndpointResolver, systemLookup, type Lookup} from '../target/resolve.js'
+import {EndpointResolver, systemLookup, withLookupDeadline, type Lookup} from '../target/resolve.js'
 import type {ProbeOptions} from './probe-options.js'
 
-/** Asks DNS once per host, however many runs ask it. */
+/**
+ * Asks DNS once per host, however many runs ask it. The answer kept is the one within the deadline
+ * (`lookup` is deadline-bound): a lookup that never answers fails every run at once, not each after
+ * waiting out the deadline again.
+ */
 function memoised(lookup: Lookup): Lookup {
   const answers = new Map<string, Promise<string[]>>()
   return (host) => {
@@ -41,7 +45,7 @@ function pinnedTo(options: ProbeOptions, address: string, lookup: Lookup, first:
 export const MAX_ADDRESSES = 16
 
 export async function probeEveryAddress(target: ParsedTarget, options: ProbeOptions, probeOnce: (options: ProbeOptions) => Promise<Report>): Promise<Report> {
-  const lookup = memoised(options.lookup ?? systemLookup)
+  const lookup = memoised(withLookupDeadline(options.lookup ?? systemLookup, options.timeoutMs))
   const resolver = new EndpointResolver({resolve: options.resolve, connectTo: options.connectTo, timeoutMs: options.timeoutMs, lookup})
   const tlsPort = options.port ?? target.port ?? 443
   const {addresses: all} = await resolver.endpoint(target.host, tlsPort)

@@ -2,7 +2,7 @@ import {lookup} from 'node:dns/promises'
 import {isIP} from 'node:net'
 import {performance} from 'node:perf_hooks'
 
-import {ms as round} from '../probes/phase.js'
+import {ms as round, withDeadline} from '../probes/phase.js'
 import {applyConnectTo, findResolve, type ConnectToRule, type ResolveRule} from './overrides.js'
 
 export interface Endpoint {
@@ -55,20 +55,27 @@ export class EndpointResolver {
   }
 }
 
+/** `lookup`, failing with ETIMEOUT after timeoutMs (the system lookup itself cannot be cancelled). */
+export function withLookupDeadline(lookup: Lookup, timeoutMs: number): Lookup {
+  return (host) =>
+    withDeadline<string[]>(
+      timeoutMs,
+      ({resolve, reject}) => {
+        lookup(host).then(resolve, reject)
+        return () => {}
+      },
+      () => Object.assign(new Error(`DNS lookup of ${host} took longer than ${timeoutMs} ms`), {code: 'ETIMEOUT'}),
+    )
+}
+
 async function timedLookup(host: string, timeoutMs: number, lookupFn: Lookup) {
   const started = performance.now()
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`DNS lookup of ${host} took longer than ${timeoutMs} ms`), {code: 'ETIMEOUT'})), timeoutMs)
-  })
   try {
-    const addresses = await Promise.race([lookupFn(host), timeout])
+    const addresses = await withLookupDeadline(lookupFn, timeoutMs)(host)
     return {addresses, ms: round(performance.now() - started)}
   } catch (error) {
     const err = error as NodeJS.ErrnoException
     return {addresses: [], ms: round(performance.now() - started), error: {code: err.code ?? 'EDNS', message: err.message}}
-  } finally {
-    clearTimeout(timer)
   }
 }
 

@@ -57,3 +57,16 @@ test('comparison: what varies by nature (timings) is not a difference; verdicts 
   assert.equal(combinedVerdict(['healthy', 'unreachable']), 'problems')
   assert.equal(combinedVerdict(['unreachable', 'unreachable']), 'unreachable')
 })
+
+test('a lookup that never answers: the DNS deadline is waited out once, not once more per run', async (t) => {
+  const edge = await edgeFor(t)
+  const {secureContext} = await sharedPki()
+  const timeoutMs = 400
+  const began = performance.now()
+  const report = await probeTarget(parseTarget('api.test'), probeOptionsFor(edge, {resolve: [], lookup: () => new Promise<string[]>(() => {}), allAddresses: true, timeoutMs}), secureContext, TOOL)
+  const elapsed = performance.now() - began
+  assert.equal(report.verdict, 'unreachable')
+  assert.ok(report.probes.every((p) => p.outcome === 'dns-failed'), report.probes.map((p) => p.outcome).join(' '))
+  // Twice the deadline (806 ms measured before the fix) would mean a second wait.
+  assert.ok(elapsed < timeoutMs * 1.75, `took ${Math.round(elapsed)} ms with a ${timeoutMs} ms DNS deadline`)
+})
