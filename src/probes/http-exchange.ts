@@ -4,7 +4,7 @@ import {performance} from 'node:perf_hooks'
 
 import type {HttpObservation, Outcome} from '../observations/types.js'
 import {fitRedacted, secretScrubber} from '../observations/redaction.js'
-import type {ExtraHeader} from '../target/headers.js'
+import {isSecret, REDACTED, type ExtraHeader} from '../target/headers.js'
 import {PhaseFailure, ms} from './phase.js'
 import {printable} from '../text/controls.js'
 import {RecordingStream} from './recording-stream.js'
@@ -147,8 +147,12 @@ async function readExcerpt(body: AsyncIterable<Buffer> & {destroy(): void}, time
  */
 export function redactSecrets(http: HttpObservation, sent: ExtraHeader[]): HttpObservation {
   const scrub = secretScrubber(sent)
+  // A response header named like a secret we sent (--redact x-amzn-requestid) is a secret too.
+  const secretNames = new Set(sent.filter(isSecret).map((header) => header.name.toLowerCase()))
   // "[redacted]" may be longer than what it replaces: the bounds of the report still hold.
-  const headers = Object.fromEntries(Object.entries(http.headers).map(([name, value]) => [name, fitRedacted(scrub(value), MAX_HEADER_VALUE)]))
+  const headers = Object.fromEntries(
+    Object.entries(http.headers).map(([name, value]) => [name, secretNames.has(name.toLowerCase()) ? REDACTED : fitRedacted(scrub(value), MAX_HEADER_VALUE)]),
+  )
   return {
     ...http,
     headers,

@@ -99,8 +99,9 @@ export function exchangeLines(p: ProbeObservation, report: Report, options: Verb
   const redacted = new Set(sentHeaders(report).filter((h) => h.redacted).map((h) => h.name.toLowerCase()))
   if (http) {
     lines.push(got(printable(`HTTP/${http.httpVersion} ${http.status} ${http.statusText}`)))
-    // These are the report's telling headers, already scrubbed of every secret we sent: a name that
-    // merely looks secret (www-authenticate, a challenge) is shown; one named by --redact is not.
+    // These are the report's telling headers, already scrubbed of every secret we sent (and a header
+    // named like one, redactSecrets): a name that merely looks secret (www-authenticate, a challenge)
+    // is shown. A report saved by an older version may still hold the value of a --redact name: hidden.
     for (const [name, value] of Object.entries(http.headers)) lines.push(got(`${printable(name)}: ${redacted.has(name.toLowerCase()) ? REDACTED : printable(value)}`))
     if (http.bodyBytes > 0) {
       const what = `body ${http.bodyBytes} bytes${http.contentType ? ` (${printable(http.contentType)})` : ''}: `
