@@ -36,3 +36,11 @@ export function watchReaderGone(stdout: NodeJS.WriteStream = process.stdout): {s
   stdout.on('error', onError)
   return {signal: controller.signal, dispose: () => stdout.off('error', onError)}
 }
+
+/**
+ * The width tables are laid out for: the terminal's, or 120 columns when piped or when the terminal
+ * reports no size (a pty without one says 0: a table 0 wide would be all wrapping).
+ */
+export function tableWidth(stdout: NodeJS.WriteStream = process.stdout): number {
+  return stdout.columns || 120
+}

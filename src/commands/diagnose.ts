@@ -3,7 +3,8 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {painter} from '../cli/colour.js'
-import {UsageError} from '../cli/errors.js'
+import {parseProxyVersion, proxyFlags} from '../cli/proxy-flags.js'
+import {tableWidth} from '../cli/stdout.js'
 import type {Report} from '../observations/report.js'
 
 export default class Diagnose extends BaseCommand {
@@ -26,14 +27,12 @@ Exit status: 0 the reference request worked (for every report), 1 it did not (fo
   }
 
   static override flags = {
-    'proxy-kind': Flags.string({description: "which proxy's fixes to print", options: ['haproxy', 'nginx', 'envoy', 'apache', 'caddy', 'traefik', 'all'], default: 'haproxy'}),
-    'proxy-version': Flags.string({description: 'version of that proxy, e.g. 2.4 or 3.3: fixes follow it (default: fixes for HAProxy 2.6 or later)'}),
+    ...proxyFlags,
   }
 
   async run(): Promise<Report | undefined> {
     const {args, flags} = await this.parse(Diagnose)
-    const version = flags['proxy-version'] ?? null
-    if (version !== null && !/^\d+(\.\d+){0,2}$/.test(version)) throw new UsageError(`invalid --proxy-version ${JSON.stringify(version.slice(0, 20))}: expected e.g. 2.6 or 3.3`, 'bad-version')
+    const version = parseProxyVersion(flags['proxy-version'])
     const [{readReports}, {rediagnose}, {exitCodeFor}] = await Promise.all([
       import('../observations/validate-report.js'),
       import('../pipeline/rediagnose.js'),
@@ -51,7 +50,7 @@ Exit status: 0 the reference request worked (for every report), 1 it did not (fo
     }
     const [{renderReport}, Table] = await Promise.all([import('../render/probe-report.js'), import('cli-table3')])
     const style = this.style(flags)
-    const renderOptions = {paint: painter(style.colour), proxyKind: flags['proxy-kind'] as 'haproxy', width: process.stdout.columns ?? 120}
+    const renderOptions = {paint: painter(style.colour), proxyKind: flags['proxy-kind'] as 'haproxy', width: tableWidth()}
     this.out(reports.map((report) => renderReport(report, Table.default, renderOptions)).join('\n\n'))
     return undefined
   }

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {UsageError} from '../cli/errors.js'
+import {parseProxyVersion} from '../cli/proxy-flags.js'
 import type {LintResult} from '../lint/types.js'
 
 export default class Lint extends BaseCommand {
@@ -39,10 +39,7 @@ export default class Lint extends BaseCommand {
 
   async run(): Promise<LintResult> {
     const {args, flags} = await this.parse(Lint)
-    const version = flags['proxy-version'] ?? null
-    if (version !== null && !/^\d{1,2}\.\d{1,3}(?:\.\d{1,4})?$/.test(version)) {
-      throw new UsageError(`invalid --proxy-version ${JSON.stringify(version.slice(0, 40))}: expected a version such as 2.4 or 3.3`, 'bad-version')
-    }
+    const version = parseProxyVersion(flags['proxy-version'])
     const {lintFile, hasErrors} = await import('../lint/index.js')
     const result = await lintFile(args.file, {
       kind: flags.kind as 'haproxy' | 'nginx' | undefined,

@@ -4,7 +4,8 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../cli/base-command.js'
 import {painter, type Paint} from '../cli/colour.js'
 import {UsageError} from '../cli/errors.js'
-import {READER_GONE_EXIT, watchReaderGone} from '../cli/stdout.js'
+import {proxyFlags} from '../cli/proxy-flags.js'
+import {READER_GONE_EXIT, tableWidth, watchReaderGone} from '../cli/stdout.js'
 import type {Report} from '../observations/report.js'
 import type {ProbeOptions} from '../pipeline/probe-options.js'
 
@@ -49,8 +50,7 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     'all-addresses': Flags.boolean({description: 'probe every address the host resolves to (IPv4 and IPv6), at once, and say which one differs'}),
     'ca-file': Flags.string({description: 'PEM file of extra trusted CA certificates (on top of the system store)'}),
     timeout: Flags.integer({description: 'budget in ms for each phase (DNS, connect, handshake, response), 1 to 600000', default: 5000}),
-    'proxy-kind': Flags.string({description: 'which proxy\'s fixes to print', options: ['haproxy', 'nginx', 'envoy', 'apache', 'caddy', 'traefik', 'all'], default: 'haproxy'}),
-    'proxy-version': Flags.string({description: 'version of that proxy, e.g. 2.4 or 3.3: fixes follow it (default: fixes for HAProxy 2.6 or later)'}),
+    ...proxyFlags,
     via: Flags.string({description: "URL of your own proxy (e.g. http://127.0.0.1:8080): also send the request through it and say which line of its config is wrong"}),
     file: Flags.string({description: 'read targets from FILE, one per line (# comments; a bad line is reported and skipped)'}),
     concurrency: Flags.integer({description: "targets probed at once in a batch, 1 to 256 (each opens its six probes' connections, no more)", default: 16, min: 1, max: 256}),
@@ -105,7 +105,7 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
         : null
 
     const paint = painter(style.colour)
-    const width = process.stdout.columns || 120
+    const width = tableWidth()
     // A human batch prints, per target: nothing (the summary table says it), a verdict line with
     // --quiet (in list order, at the end), or the whole report with --verbose (as it finishes).
     const verdictLines: string[] = []

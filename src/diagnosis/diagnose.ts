@@ -96,8 +96,12 @@ export function diagnose(input: DiagnoseInput, options: DiagnoseOptions): Diagno
   }
 }
 
+/** What --via found wrong with the user's proxy (a proxy-* diagnosis other than proxy-ok), if anything. */
+export function proxyProblem(diagnoses: readonly Diagnosis[]): Diagnosis | undefined {
+  return diagnoses.find((d) => d.id.startsWith('proxy-') && d.id !== 'proxy-ok')
+}
+
 /** Exit status of the spec: 1 when the reference request fails or --via found the proxy misconfigured. */
 export function exitCodeFor(result: {verdict: Verdict; diagnoses: Diagnosis[]}): 0 | 1 {
-  const proxyBroken = result.diagnoses.some((d) => d.id.startsWith('proxy-') && d.id !== 'proxy-ok')
-  return result.verdict === 'healthy' && !proxyBroken ? 0 : 1
+  return result.verdict === 'healthy' && !proxyProblem(result.diagnoses) ? 0 : 1
 }

@@ -44,7 +44,7 @@ export async function probeBatch(options: ProbeBatchOptions): Promise<ProbeBatch
       const failed = exitCodeFor(report) === 1
       if (failed) failing++
       done++
-      rows[index] = batchRow(target.input, report, failed)
+      rows[index] = batchRow(target.input, report)
       const written = options.onReport(report, target, index)
       options.onProgress?.({done, failing, total: targets.length})
       return written

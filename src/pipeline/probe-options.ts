@@ -1,4 +1,5 @@
 import {UsageError} from '../cli/errors.js'
+import {parseProxyVersion} from '../cli/proxy-flags.js'
 import {inputLabel, readBoundedText} from '../cli/read-input.js'
 import {parseHeader, parseRedactName, type ExtraHeader} from '../target/headers.js'
 import {rememberSecrets} from '../observations/redaction.js'
@@ -80,14 +81,13 @@ export async function probeOptions(flags: ProbeFlags): Promise<ProbeOptions> {
     throw new UsageError('invalid --path: it must start with / and contain no spaces or control characters', 'bad-path')
   }
   if (!Number.isInteger(flags.timeout) || flags.timeout < 1 || flags.timeout > 600_000) throw new UsageError('invalid --timeout: milliseconds from 1 to 600000', 'bad-timeout')
-  const caPem = flags['ca-file'] ? await readCaFile(flags['ca-file']) : null
-  // The path is written into every fix snippet: it must not be able to break one.
+  // The path is written into every fix snippet: it must not be able to break one (checked before reading it).
   const caFile = flags['ca-file'] ? snippetPath(flags['ca-file']) : null
   if (flags['ca-file'] && !caFile) {
     throw new UsageError('--ca-file: the path goes into config snippets, so it may only hold letters, digits and . _ / @ + - (copy the file to such a path)', 'bad-ca-file')
   }
-  const version = flags['proxy-version'] ?? null
-  if (version !== null && !/^\d+(\.\d+){0,2}$/.test(version)) throw new UsageError(`invalid --proxy-version ${JSON.stringify(version.slice(0, 20))}: expected e.g. 2.6 or 3.3`, 'bad-version')
+  const caPem = flags['ca-file'] ? await readCaFile(flags['ca-file']) : null
+  const version = parseProxyVersion(flags['proxy-version'])
   const redact = new Set((flags.redact ?? []).map(parseRedactName))
   const headers = (flags.header ?? []).map((raw) => parseHeader(raw, redact))
   // From here on, no output path (report, error message, debug stack) may show these values.

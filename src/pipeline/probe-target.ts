@@ -4,8 +4,10 @@ import {diagnose} from '../diagnosis/diagnose.js'
 import type {Report} from '../observations/report.js'
 import {loadHttpClient} from '../probes/http-exchange.js'
 import {runMatrix} from '../probes/run-matrix.js'
+import {runVia} from '../probes/via.js'
 import {shownHeader} from '../target/headers.js'
 import type {ParsedTarget} from '../target/parse-target.js'
+import {EndpointResolver} from '../target/resolve.js'
 import type {ProbeOptions} from './probe-options.js'
 
 export interface Tool {
@@ -25,11 +27,17 @@ export async function probeOnce(target: ParsedTarget, options: ProbeOptions, sec
   await loadHttpClient()
   const observedAt = new Date().toISOString()
   const path = options.path ?? target.path ?? '/'
+  // via.js and resolve.js add no module the matrix has not loaded already: static imports.
   const viaRun = options.via
-    ? import('../probes/via.js').then(async ({runVia}) => {
-        const {EndpointResolver} = await import('../target/resolve.js')
-        const resolver = new EndpointResolver({resolve: options.resolve, connectTo: [], timeoutMs: options.timeoutMs, ...(options.lookup ? {lookup: options.lookup} : {})})
-        return runVia({via: options.via!, path, method: options.method, headers: options.headers, timeoutMs: options.timeoutMs, secureContext, userAgent: `${tool.name}/${tool.version}`, resolver})
+    ? runVia({
+        via: options.via,
+        path,
+        method: options.method,
+        headers: options.headers,
+        timeoutMs: options.timeoutMs,
+        secureContext,
+        userAgent: `${tool.name}/${tool.version}`,
+        resolver: new EndpointResolver({resolve: options.resolve, connectTo: [], timeoutMs: options.timeoutMs, ...(options.lookup ? {lookup: options.lookup} : {})}),
       })
     : Promise.resolve(undefined)
   const matrixRun = runMatrix({

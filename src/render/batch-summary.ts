@@ -1,4 +1,5 @@
 import type {Paint} from '../cli/colour.js'
+import {proxyProblem} from '../diagnosis/diagnose.js'
 import type {Report, Verdict} from '../observations/report.js'
 import {escapeForTerminal} from './terminal-text.js'
 
@@ -9,7 +10,6 @@ export interface BatchRow {
   verdict: Verdict
   /** The diagnosis that tells the story, e.g. "sni-required: …". */
   diagnosis: string
-  failed: boolean
 }
 
 /**
@@ -19,7 +19,7 @@ export interface BatchRow {
 export function mainDiagnosis(report: Report): string {
   const error = report.diagnoses.find((d) => d.severity === 'error')
   if (error) return `${error.id}: ${error.summary}`
-  const proxy = report.diagnoses.find((d) => d.id.startsWith('proxy-') && d.id !== 'proxy-ok')
+  const proxy = proxyProblem(report.diagnoses)
   if (proxy) return `${proxy.id}: ${proxy.summary}`
   const requirements = report.diagnoses.filter((d) => d.severity === 'warning').map((d) => d.id)
   const head = report.diagnoses[0]
@@ -27,8 +27,8 @@ export function mainDiagnosis(report: Report): string {
   return head ? `${head.id}: ${head.summary}` : report.verdict
 }
 
-export function batchRow(input: string, report: Report, failed: boolean): BatchRow {
-  return {target: input, verdict: report.verdict, diagnosis: mainDiagnosis(report), failed}
+export function batchRow(input: string, report: Report): BatchRow {
+  return {target: input, verdict: report.verdict, diagnosis: mainDiagnosis(report)}
 }
 
 export interface BatchTotals {

@@ -1,4 +1,5 @@
 import type {Paint} from '../cli/colour.js'
+import {proxyProblem} from '../diagnosis/diagnose.js'
 import type {Diagnosis, Severity} from '../diagnosis/types.js'
 import {PROXY_KINDS, type ProxyKind} from '../fixes/types.js'
 import type {Report} from '../observations/report.js'
@@ -201,7 +202,7 @@ export function renderVerdict(report: Report, options: Pick<RenderOptions, 'pain
 }
 
 function verdictLine(report: Report): string {
-  const proxy = report.diagnoses.find((d) => d.id.startsWith('proxy-') && d.id !== 'proxy-ok')
+  const proxy = proxyProblem(report.diagnoses)
   if (proxy) return `${report.verdict === 'healthy' ? 'the target works, but ' : ''}your proxy does not (${proxy.id})`
   if (report.addressResults && !report.addressResults.agree) return report.addressResults.note
   const reference = report.probes.find((p) => p.id === 'tls-sni')

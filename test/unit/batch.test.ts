@@ -201,8 +201,9 @@ describe('runBatch', () => {
 
   test('an abort after everything finished is not an interruption', async () => {
     const controller = new AbortController()
-    const result = await runBatch({items: [1, 2], concurrency: 2, signal: controller.signal, work: async (x) => x, onResult: () => {}})
-    controller.abort()
+    // Aborted as the last result comes in, before runBatch returns: nothing was left to stop.
+    const result = await runBatch({items: [1, 2], concurrency: 2, signal: controller.signal, work: async (x) => x, onResult: (_, index) => (index === 1 ? controller.abort() : undefined)})
+    assert.ok(controller.signal.aborted)
     assert.deepEqual(result, {finished: 2, interrupted: false})
   })
 })
@@ -221,7 +222,7 @@ describe('batch summary', () => {
 
   test('one row per target in the order given, verdict and main diagnosis, then the tally', async () => {
     const {default: Table} = await import('cli-table3')
-    const rows = [batchRow('api.test', healthy, false), batchRow('https://broken.test/prod', broken, true)]
+    const rows = [batchRow('api.test', healthy), batchRow('https://broken.test/prod', broken)]
     const text = renderBatchSummary(rows, {targets: 3, badLines: 1, interrupted: false}, Table, {paint: painter(false), width: 120})
     const lines = text.split('\n')
     assert.match(lines[1]!, /│ target\s+│ verdict\s+│ main diagnosis\s+│/)
@@ -234,7 +235,7 @@ describe('batch summary', () => {
 
   test('an interrupted batch says so; colour only when asked', async () => {
     const {default: Table} = await import('cli-table3')
-    const text = renderBatchSummary([batchRow('api.test', healthy, false)], {targets: 5, badLines: 0, interrupted: true}, Table, {paint: painter(true), width: 80})
+    const text = renderBatchSummary([batchRow('api.test', healthy)], {targets: 5, badLines: 0, interrupted: true}, Table, {paint: painter(true), width: 80})
     assert.match(text, /1 of 5 targets probed, 1 healthy, 0 problems, 0 unreachable\u001b\[31m \(interrupted\)/)
     assert.match(text, /\u001b\[32mhealthy\u001b\[39m/)
   })
