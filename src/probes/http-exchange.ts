@@ -96,10 +96,10 @@ export async function exchange(socket: Socket, request: ExchangeRequest): Promis
     const headers: Record<string, string> = {host: request.host, 'user-agent': request.userAgent, accept: '*/*'}
     for (const header of request.headers) headers[header.name.toLowerCase()] = header.value
     const response = await client.request({path: request.path, method: request.method as 'GET', headers, signal: controller.signal})
-    // The status is in: from here on the deadline only cuts the excerpt short, it never loses the answer.
-    clearTimeout(timer)
     const ttfb = ms(performance.now() - started)
-    const excerpt = await readExcerpt(response.body, request.timeoutMs - ttfb)
+    // The status is in: from here on the same deadline (undici destroys the body when the signal
+    // aborts) only cuts the excerpt short, it never loses the answer.
+    const excerpt = await readExcerpt(response.body)
     return {ttfb, http: redactSecrets(observe(response.statusCode, response.headers, excerpt), request.headers)}
   } catch (error) {
     // undici refusing our own arguments is a bug here, not something the peer did.
@@ -118,12 +118,11 @@ interface Excerpt {
   bytes: number
 }
 
-/** At most BODY_EXCERPT_BYTES, within the time left; a body cut short (slow, reset) is kept as far as it came. */
-async function readExcerpt(body: AsyncIterable<Buffer> & {destroy(): void}, timeLeftMs: number): Promise<Excerpt> {
+/** At most BODY_EXCERPT_BYTES; a body cut short (the deadline, a reset) is kept as far as it came. */
+async function readExcerpt(body: AsyncIterable<Buffer> & {destroy(): void}): Promise<Excerpt> {
   const chunks: Buffer[] = []
   let bytes = 0
   let complete = false
-  const timer = setTimeout(() => body.destroy(), Math.max(0, timeLeftMs))
   try {
     for await (const chunk of body) {
       chunks.push(chunk.subarray(0, Math.max(0, BODY_EXCERPT_BYTES + 1 - bytes)))
@@ -134,7 +133,6 @@ async function readExcerpt(body: AsyncIterable<Buffer> & {destroy(): void}, time
   } catch {
     // destroyed by the deadline or by the peer: what arrived is still evidence
   } finally {
-    clearTimeout(timer)
     body.destroy()
   }
   const buffer = Buffer.concat(chunks).subarray(0, BODY_EXCERPT_BYTES)
