@@ -26,10 +26,15 @@ const CHUNK_BYTES = 64 * 1024
 const STDIN_PATHS = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0'])
 let stdinTaken = false
 
+/** A path in a one-line message: a printable path as it is, anything else quoted (spaces, escapes). */
+export function quotedPath(path: string): string {
+  return /^[\u0021-\u007E]+$/.test(path) ? path : JSON.stringify(path)
+}
+
 /** The one-line name of an input in messages: `--file "a b.txt"`, `report x.json`, `report on stdin`. */
 export function inputLabel(pathOrDash: string, what: string, opts: {regularOnly?: boolean} = {}): string {
   if (pathOrDash === '-' && !opts.regularOnly) return `${what} on stdin`
-  return `${what} ${/^[\u0021-\u007E]+$/.test(pathOrDash) ? pathOrDash : JSON.stringify(pathOrDash)}`
+  return `${what} ${quotedPath(pathOrDash)}`
 }
 
 /**

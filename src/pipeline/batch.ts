@@ -1,5 +1,5 @@
 import {UsageError} from '../cli/errors.js'
-import {readBoundedText} from '../cli/read-input.js'
+import {quotedPath, readBoundedText} from '../cli/read-input.js'
 import {parseTarget, type ParsedTarget} from '../target/parse-target.js'
 
 const MAX_BATCH_BYTES = 1024 * 1024
@@ -36,11 +36,6 @@ export function parseTargetList(text: string, source: string): TargetList {
     if (list.targets.length + list.bad.length > MAX_TARGETS) throw new UsageError(`${source}: more than ${MAX_TARGETS} targets`, 'bad-target-list')
   }
   return list
-}
-
-/** The list's name in messages: a printable path as it is, anything else quoted. */
-export function sourceName(path: string): string {
-  return /^[\u0021-\u007E]+$/.test(path) ? path : JSON.stringify(path)
 }
 
 /** `file:line: message`, as compilers say it: the human form on stderr. */
@@ -85,7 +80,7 @@ export async function collectTargets(args: readonly string[], file: string | und
     if (arg === '-') add(parseTargetList(await read.stdin(), 'stdin'))
     else collected.targets.push(parseTarget(arg))
   }
-  if (file !== undefined) add(parseTargetList(await read.file(file), sourceName(file)))
+  if (file !== undefined) add(parseTargetList(await read.file(file), quotedPath(file)))
   if (collected.targets.length + collected.bad.length > MAX_TARGETS) throw new UsageError(`more than ${MAX_TARGETS} targets in one run`, 'bad-target-list')
   return collected
 }

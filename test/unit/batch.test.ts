@@ -10,7 +10,8 @@ import {painter} from '../../src/cli/colour.js'
 import {diagnose} from '../../src/diagnosis/diagnose.js'
 import type {Report} from '../../src/observations/report.js'
 import {parseReports} from '../../src/observations/validate-report.js'
-import {badLineJson, badLineText, collectTargets, parseTargetList, sourceName} from '../../src/pipeline/batch.js'
+import {quotedPath} from '../../src/cli/read-input.js'
+import {badLineJson, badLineText, collectTargets, parseTargetList} from '../../src/pipeline/batch.js'
 import {runBatch} from '../../src/pipeline/batch-run.js'
 import {probeBatch} from '../../src/pipeline/probe-batch.js'
 import {probeTarget} from '../../src/pipeline/probe-target.js'
@@ -85,9 +86,9 @@ describe('target list', () => {
   })
 
   test('a path that is not printable is quoted in messages', () => {
-    assert.equal(sourceName('targets.txt'), 'targets.txt')
-    assert.equal(sourceName('my targets.txt'), '"my targets.txt"')
-    assert.equal(sourceName('a\u001bb'), '"a\\u001bb"')
+    assert.equal(quotedPath('targets.txt'), 'targets.txt')
+    assert.equal(quotedPath('my targets.txt'), '"my targets.txt"')
+    assert.equal(quotedPath('a\u001bb'), '"a\\u001bb"')
   })
 })
 
