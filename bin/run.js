@@ -4,8 +4,8 @@ import {fileURLToPath} from 'node:url'
 // Entry point: oclif reads oclif.manifest.json, so only the command being run is imported. oclif and
 // the commands are bundled (scripts/build.js): dist/cli/oclif-entry.js is the one copy of oclif.
 // One colour decision for everything, oclif's help included: NO_COLOR, TERM=dumb, CI or --no-color.
-const ci = Boolean(process.env.CI) && !/^(false|0)$/i.test(process.env.CI)
-if (process.env.TERM === 'dumb' || ci || process.env.NO_COLOR || process.argv.includes('--no-color')) process.env.FORCE_COLOR = '0'
+const {colourOff} = await import('../dist/cli/colour.js')
+if (colourOff(process.argv.includes('--no-color'))) process.env.FORCE_COLOR = '0'
 
 const COMMANDS = ['probe', 'lint', 'explain', 'diagnose', 'help', 'autocomplete']
 const args = process.argv.slice(2)

@@ -96,7 +96,8 @@ const undiciClientOnly = {
 rmSync(join(root, 'dist'), {recursive: true, force: true})
 const result = await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli/oclif-entry.ts', ...commands, ...sources],
+  // colour.ts: bin/run.js decides colour with it before oclif loads.
+  entryPoints: ['src/cli/oclif-entry.ts', 'src/cli/colour.ts', ...commands, ...sources],
   outdir: 'dist',
   outbase: 'src',
   // Every output file sits two levels below the package root, as tsc laid them out, so that

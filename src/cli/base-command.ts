@@ -17,8 +17,8 @@ export abstract class BaseCommand extends Command {
     'no-color': Flags.boolean({description: 'never colour the output (NO_COLOR, TERM=dumb and CI do the same)', helpGroup: 'GLOBAL'}),
   }
 
-  protected style(flags: {'no-color'?: boolean; json?: boolean}): OutputStyle {
-    return decideStyle({noColor: flags['no-color'], json: flags.json ?? this.jsonEnabled()})
+  protected style(flags: {'no-color'?: boolean; json?: boolean; quiet?: boolean}): OutputStyle {
+    return decideStyle({noColor: flags['no-color'], json: flags.json ?? this.jsonEnabled(), quiet: flags.quiet})
   }
 
   /** Writes a line of data to stdout (not through oclif, which colourises JSON on a TTY). */

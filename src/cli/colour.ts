@@ -5,11 +5,18 @@ export interface OutputStyle {
   spinner: boolean
 }
 
-export function decideStyle(opts: {noColor?: boolean; json?: boolean; quiet?: boolean}, env = process.env): OutputStyle {
-  const dumb = env.TERM === 'dumb'
+/**
+ * Colour is off: --no-color, NO_COLOR, TERM=dumb or CI. bin/run.js asks this before oclif loads
+ * (to turn oclif's own colours off), the commands through decideStyle.
+ */
+export function colourOff(noColor: boolean, env = process.env): boolean {
   // CI logs are files read later: no colour codes or animation in them even when a pseudo-terminal runs the job.
   // no-color.org: NO_COLOR counts when it is set and not empty; CI=false or CI=0 is not a CI.
-  const noColour = opts.noColor === true || Boolean(env.NO_COLOR) || dumb || isCi(env)
+  return noColor || Boolean(env.NO_COLOR) || env.TERM === 'dumb' || isCi(env)
+}
+
+export function decideStyle(opts: {noColor?: boolean; json?: boolean; quiet?: boolean}, env = process.env): OutputStyle {
+  const noColour = colourOff(opts.noColor === true, env)
   const colour = !noColour && Boolean(process.stdout.isTTY)
   // Only when both ends are a terminal (a spinner on stderr would scribble over a pager reading stdout),
   // and never where colour is off: whoever turned colour off wants no animation either.

@@ -93,7 +93,7 @@ Exit status: 0 the reference request works (requirements may be listed), 1 it do
     ])
     const secureContext = buildTrustStore(options.caPem)
     const tool = {name: this.config.name, version: this.config.version}
-    const style = this.style({...flags, json: flags.json || flags.quiet})
+    const style = this.style(flags)
     // A terminal that reports no width (a pty without a size: `script`, some CI runners) would make
     // ora divide by zero columns and erase lines forever: no spinner there.
     // discardStdin off: ora would put the terminal in raw mode, and a process in a background group
