@@ -47,6 +47,8 @@ before(async () => {
   await writeFile(file('foreign.json'), '{"name": "some-package", "version": "1.0.0"}\n')
   await writeFile(file('array.json'), '[1, 2, 3]\n')
   await writeFile(file('v2.json'), JSON.stringify({...HEALTHY, schemaVersion: 2}))
+  // What diagnose must make again rather than echo: no diagnoses, no configs, a stale verdict.
+  await writeFile(file('stale.json'), JSON.stringify({...HEALTHY, diagnoses: [], recommended: {}, verdict: 'unreachable'}))
   const invalid = JSON.parse(JSON.stringify(HEALTHY)) as {probes: Array<{outcome: string}>}
   invalid.probes[0]!.outcome = 'fine'
   await writeFile(file('invalid.json'), JSON.stringify(invalid))
@@ -144,6 +146,34 @@ describe('apigw-doctor diagnose (built CLI)', {concurrency: 4}, () => {
     const bad = await cli([file('healthy.json'), '--proxy-version', 'latest'])
     assert.equal(bad.code, 2, show(bad))
     assert.match(bad.stderr, /--proxy-version/)
+  })
+
+  test('the diagnosis is made again, not echoed: a stale saved report comes back with its diagnoses, configs and verdict', async () => {
+    const r = await cli([file('stale.json'), '--json'])
+    assert.equal(r.code, 0, show(r))
+    const report = parseJson(r)
+    await assertValid(report)
+    assert.equal(report.verdict, 'healthy')
+    assert.deepEqual(
+      report.diagnoses.map((d: Json) => d.id),
+      HEALTHY.diagnoses.map((d) => d.id),
+    )
+    assert.match(report.recommended.haproxy, /ca-file @system-ca/)
+    // --proxy-version is followed: HAProxy 2.4 has no @system-ca.
+    const old = parseJson(await cli([file('stale.json'), '--json', '--proxy-version', '2.4']))
+    assert.doesNotMatch(old.recommended.haproxy, /@system-ca/)
+    assert.match(old.recommended.haproxy, /ca-file \/etc\/ssl\/certs\/ca-certificates\.crt/)
+    // --proxy-kind picks the fixes printed.
+    const human = await cli([file('stale.json'), '--proxy-kind', 'nginx'])
+    assert.match(human.stdout, /Recommended nginx configuration/, show(human))
+    assert.doesNotMatch(human.stdout, /Recommended haproxy configuration/, show(human))
+  })
+
+  test('piped without NO_COLOR: no colour either (stdout is not a terminal)', async () => {
+    const r = await runCli(['diagnose', file('healthy.json')], {env: {NO_COLOR: undefined}})
+    assert.equal(r.code, 0, show(r))
+    assert.match(r.stdout, /verdict: healthy/)
+    assert.doesNotMatch(r.stdout, /\u001B\[/)
   })
 
   test('NDJSON of two reports: two lines under --json, each valid; exit 1 because one is broken', async () => {

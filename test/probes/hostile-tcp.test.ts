@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {afterEach, describe, test} from 'node:test'
 
-import {alertRecord, answerLate, deaf, mainDiagnosis, probePeer, speaksFirst, startHostilePeer, watchProcess, type Behaviour} from '../support/hostile-peers.js'
+import {alertRecord, answerLate, deaf, discardInput, flood, mainDiagnosis, probePeer, speaksFirst, startHostilePeer, watchProcess, type Behaviour} from '../support/hostile-peers.js'
 import {hex, probe, show} from '../support/probe-helpers.js'
 
 const T = 500
@@ -67,15 +67,10 @@ describe('a peer that accepts TCP and then misbehaves', {concurrency: true}, () 
   })
 
   test('talks first and then never stops (an endless banner) → tls-malformed at once, nothing read to the deadline', async (t) => {
+    const line = Buffer.from('220-welcome to the endless banner\r\n'.repeat(1000))
     const endless: Behaviour = (socket, stats) => {
-      socket.on('data', () => {})
-      const line = Buffer.from('220-welcome to the endless banner\r\n'.repeat(1000))
-      const loop = (): void => {
-        while (!socket.destroyed) {
-          if (!socket.write(line, (err) => void (err || (stats.bytesWritten += line.length)))) return void socket.once('drain', loop)
-        }
-      }
-      loop()
+      discardInput(socket)
+      flood(socket, stats, line, () => line)
     }
     const peer = await startHostilePeer(t, endless)
     const timeoutMs = 8000
