@@ -17,7 +17,7 @@
 // (1000), BENCH_CONCURRENCY (100), BENCH_FLEET_RUNS (3), BENCH_ONLY (e.g. "startup,latency"),
 // BENCH_OUT (bench/results.md). Loopback only: every name is pinned with --connect-to.
 import {spawn} from 'node:child_process'
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, open, readFile, rm, writeFile} from 'node:fs/promises'
 import {cpus, loadavg, tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -57,10 +57,10 @@ const median = (values: number[]): number => {
 }
 
 /** Runs a command to completion, stdout to a file (or nowhere), and times it from spawn to exit. */
-async function timed(command: string, args: string[], opts: {stdout?: string; input?: string; rss?: boolean; env?: NodeJS.ProcessEnv} = {}): Promise<Timed> {
+/** `expect`: the exit status a run must have, or the bench stops (a fast crash would read as a fast run). */
+async function timed(command: string, args: string[], opts: {stdout?: string; input?: string; rss?: boolean; env?: NodeJS.ProcessEnv; expect?: number} = {}): Promise<Timed> {
   const rssFile = opts.rss ? join(work, `rss-${Math.random().toString(36).slice(2)}`) : null
   const [cmd, argv] = rssFile ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args]
-  const {open} = await import('node:fs/promises')
   const out = opts.stdout ? await open(opts.stdout, 'w') : null
   const started = performance.now()
   const child = spawn(cmd, argv as string[], {cwd: ROOT, stdio: [opts.input === undefined ? 'ignore' : 'pipe', out ? out.fd : 'ignore', 'pipe'], env: {...(opts.env ?? process.env), NO_COLOR: '1'}})
@@ -74,6 +74,7 @@ async function timed(command: string, args: string[], opts: {stdout?: string; in
   const ms = performance.now() - started
   await out?.close()
   if (code === null || code === 127 || (rssFile && /Command exited with non-zero status 127|No such file/.test(stderr))) throw new Error(`${command} ${args.slice(0, 4).join(' ')} failed to run: ${stderr}`)
+  if (opts.expect !== undefined && code !== opts.expect) throw new Error(`${command} ${args.slice(0, 4).join(' ')}: exit ${code}, expected ${opts.expect}: ${stderr}`)
   const result: Timed = {ms, code}
   if (rssFile) {
     result.rssKb = Number((await readFile(rssFile, 'utf8')).trim().split('\n').at(-1))
@@ -120,13 +121,13 @@ async function startup(): Promise<void> {
   delete bare.NODE_EXTRA_CA_CERTS
   const t = await interleaved(
     {
-      'node -e 0': () => timed(node, ['-e', '0']),
-      '--version': () => timed(node, [CLI, '--version']),
-      'probe --help': () => timed(node, [CLI, 'probe', '--help']),
-      'explain SC--': () => timed(node, [CLI, 'explain', 'SC--']),
+      'node -e 0': () => timed(node, ['-e', '0'], {expect: 0}),
+      '--version': () => timed(node, [CLI, '--version'], {expect: 0}),
+      'probe --help': () => timed(node, [CLI, 'probe', '--help'], {expect: 0}),
+      'explain SC--': () => timed(node, [CLI, 'explain', 'SC--'], {expect: 0}),
       // NODE_EXTRA_CA_CERTS (set on these machines to the system bundle) makes every Node start parse
       // it: the baseline grows with it, so the ratio is also measured without it.
-      ...(extraCaCerts ? {'node -e 0, bare': () => timed(node, ['-e', '0'], {env: bare}), '--version, bare': () => timed(node, [CLI, '--version'], {env: bare})} : {}),
+      ...(extraCaCerts ? {'node -e 0, bare': () => timed(node, ['-e', '0'], {env: bare, expect: 0}), '--version, bare': () => timed(node, [CLI, '--version'], {env: bare, expect: 0})} : {}),
     },
     RUNS,
   )
@@ -156,7 +157,7 @@ async function latency(): Promise<void> {
     const pin = ['--connect-to', '::127.0.0.1:']
     const curl = (...args: string[]) => timed('curl', ['-s', '-o', '/dev/null', ...pin, ...args])
     const sClient = (...args: string[]) => timed('openssl', ['s_client', '-connect', `127.0.0.1:${tls.port}`, '-CAfile', ca, ...args], {input: ''})
-    const probe = (tlsPort: number, httpPort: number) => timed(process.execPath, [CLI, 'probe', 'api.test', '--port', String(tlsPort), '--http-port', String(httpPort), ...pin, '--ca-file', ca, '--json'])
+    const probe = (tlsPort: number, httpPort: number) => timed(process.execPath, [CLI, 'probe', 'api.test', '--port', String(tlsPort), '--http-port', String(httpPort), ...pin, '--ca-file', ca, '--json'], {expect: 0})
     const runbook = async (): Promise<Timed> => {
       const started = performance.now()
       // What a person types, one after another: plain HTTP; plain HTTP to the TLS port; the
@@ -169,8 +170,8 @@ async function latency(): Promise<void> {
       await curl('--cacert', ca, `https://api.test:${tls.port}/`)
       return {ms: performance.now() - started, code: 0}
     }
-    const check = await probe(tls.port, http.port)
-    if (check.code !== 0) throw new Error(`the probe through the relay did not find the edge healthy (exit ${check.code})`)
+    // The edge must be found healthy (exit 0, or timed() stops the bench): else the timing measures a failure.
+    await probe(tls.port, http.port)
     const t = await interleaved(
       {
         probe: () => probe(tls.port, http.port),
@@ -293,17 +294,16 @@ async function fleet(): Promise<void> {
     await writeFile(urlFile, fleetEdges.names.map(({name, edge}) => `https://${name}:${edge.port}/`).join('\n') + '\n')
     const [full, half, double] = [await listFile(FLEET), await listFile(Math.floor(FLEET / 2)), await listFile(2 * FLEET)]
     const ndjson = join(work, 'fleet.ndjson')
-    const ours = (file: string) => timed(process.execPath, [CLI, 'probe', '--file', file, '--concurrency', String(CONCURRENCY), '--http-port', '9', ...connectFlags, '--ca-file', fleetEdges.caFile, '--json'], {stdout: ndjson, rss: true})
+    const ours = (file: string) => timed(process.execPath, [CLI, 'probe', '--file', file, '--concurrency', String(CONCURRENCY), '--http-port', '9', ...connectFlags, '--ca-file', fleetEdges.caFile, '--json'], {stdout: ndjson, rss: true, expect: 0})
     const xargs = () =>
-      timed('sh', ['-c', `xargs -P ${CONCURRENCY} -n 1 curl -s -o /dev/null --cacert '${fleetEdges.caFile}' ${connectTo.map((rule) => `--connect-to '${rule}'`).join(' ')} < '${urlFile}'`], {rss: true})
+      timed('sh', ['-c', `xargs -P ${CONCURRENCY} -n 1 curl -s -o /dev/null --cacert '${fleetEdges.caFile}' ${connectTo.map((rule) => `--connect-to '${rule}'`).join(' ')} < '${urlFile}'`], {rss: true, expect: 0})
 
     // One run of each first: every target must be healthy, or the timing measures failures.
     const first = await ours(full)
     const reports = (await readFile(ndjson, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as {verdict?: string})
     const healthy = reports.filter((r) => r.verdict === 'healthy').length
-    if (first.code !== 0 || healthy !== FLEET) throw new Error(`fleet run: exit ${first.code}, ${healthy} of ${FLEET} targets healthy (of ${reports.length} lines)`)
-    const curlCheck = await xargs()
-    if (curlCheck.code !== 0) throw new Error(`xargs curl: exit ${curlCheck.code}`)
+    if (healthy !== FLEET) throw new Error(`fleet run: exit ${first.code}, ${healthy} of ${FLEET} targets healthy (of ${reports.length} lines)`)
+    await xargs()
 
     const runs: Record<string, Timed[]> = {ours: [], half: [], xargs: [], double: []}
     for (let i = 0; i < FLEET_RUNS; i++) {
@@ -322,7 +322,11 @@ async function fleet(): Promise<void> {
     goal(`${FLEET} targets / ${Math.floor(FLEET / 2)} targets`, wall('ours') / wall('half'), '<=', 2.2, `${fmt(wall('ours'))} / ${fmt(wall('half'))}`)
     const peak = rss('ours')
     verdicts.push({what: 'peak RSS', ok: peak <= 250})
+    // The list twice must not cost memory: what a batch holds depends on --concurrency, not on the list.
+    const flat = rss('double') / peak
+    verdicts.push({what: 'peak RSS flat in the length of the list', ok: flat <= 1.15})
     line(`| peak RSS of \`probe\`, ${FLEET} targets | **${peak.toFixed(0)} MB** | <= 250 MB | ${peak <= 250 ? 'met' : 'NOT met'} | ${Math.floor(FLEET / 2)} targets: ${rss('half').toFixed(0)} MB; ${2 * FLEET} targets (the list twice, ${fmt(wall('double'))}): ${rss('double').toFixed(0)} MB; the largest single curl under xargs: ${rss('xargs').toFixed(0)} MB (×${CONCURRENCY} at once) |`)
+    line(`| peak RSS, the list twice / once | **${x(flat)}** | <= 1.15x | ${flat <= 1.15 ? 'met' : 'NOT met'} | ${rss('double').toFixed(0)} MB / ${peak.toFixed(0)} MB: it must not grow with the list |`)
     line()
     line('What holds the memory of a batch, and why it depends on the concurrency, not on the length of the list: bench/memory.md.')
     line()

@@ -6,14 +6,10 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parseArgs} from 'node:util'
 
-import {startTestEdge, type TestEdgeOptions} from '../test/support/test-edge.js'
+import {EDGE_CERTIFICATES, EDGE_MODES, EDGE_STYLES, NO_SNI_BEHAVIOURS, startTestEdge, type TestEdgeOptions} from '../test/support/test-edge.js'
 
-const CHOICES = {
-  'no-sni': ['alert-112', 'alert-40', 'close', 'reset', 'malformed-alert', 'http-reply', 'default-cert', 'serve'],
-  certificate: ['valid', 'expired', 'not-yet-valid', 'untrusted', 'wrong-name'],
-  style: ['apigw', 'cloudfront'],
-  mode: ['normal', 'black-hole', 'reset-mid-handshake', 'endless-headers', 'garbage-response', 'close-after-headers-start'],
-} as const
+// The edge's own lists: a behaviour added to the test edge is offered here too.
+const CHOICES = {'no-sni': NO_SNI_BEHAVIOURS, certificate: EDGE_CERTIFICATES, style: EDGE_STYLES, mode: EDGE_MODES} as const
 
 const USAGE = `npm run demo:edge -- [options]
   --no-sni       ${CHOICES['no-sni'].join(' | ')}   (default alert-112)

@@ -156,13 +156,14 @@ async function finish(captured: Captured[], svg: string): Promise<void> {
   })
   for (const name of byName.keys()) if (!seen.has(name)) problems.push(`README.md has no captured block "${name}"`)
   if (check) {
-    let current = ''
+    let current: string | null = null
     try {
       current = readFileSync(SVG, 'utf8')
     } catch {
       problems.push(`${SVG} is missing`)
     }
-    if (current && normalise(svgText(current).join('\n')) !== normalise(svgText(svg).join('\n'))) problems.push('docs/probe.svg differs from a fresh run')
+    // An empty file is compared too (it differs): only a missing one is reported as missing.
+    if (current !== null && normalise(svgText(current).join('\n')) !== normalise(svgText(svg).join('\n'))) problems.push('docs/probe.svg differs from a fresh run')
   } else {
     writeFileSync(README, updated)
     mkdirSync(dirname(SVG), {recursive: true})

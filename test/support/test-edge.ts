@@ -14,34 +14,26 @@ import type { Duplex } from 'node:stream'
 import { makePki, type KeyCert, type Pki } from './certs.js'
 import {refusingPort} from './ports.js'
 
-export type NoSniBehaviour =
-  | 'serve'
-  | 'alert-40'
-  | 'alert-112'
-  | 'close'
-  | 'reset'
-  | 'malformed-alert'
-  | 'http-reply'
-  | 'default-cert'
+/** What the edge does with a ClientHello without SNI (or with the wrong one). */
+export const NO_SNI_BEHAVIOURS = ['alert-112', 'alert-40', 'close', 'reset', 'malformed-alert', 'http-reply', 'default-cert', 'serve'] as const
+export type NoSniBehaviour = (typeof NO_SNI_BEHAVIOURS)[number]
 
-export type EdgeMode =
-  | 'normal'
-  | 'black-hole'
-  | 'reset-mid-handshake'
-  | 'endless-headers'
-  | 'garbage-response'
-  | 'close-after-headers-start'
+export const EDGE_MODES = ['normal', 'black-hole', 'reset-mid-handshake', 'endless-headers', 'garbage-response', 'close-after-headers-start'] as const
+export type EdgeMode = (typeof EDGE_MODES)[number]
+
+export const EDGE_CERTIFICATES = ['valid', 'expired', 'not-yet-valid', 'untrusted', 'wrong-name'] as const
+export const EDGE_STYLES = ['apigw', 'cloudfront'] as const
 
 export interface TestEdgeOptions {
   hostnames?: string[]
-  certificate?: 'valid' | 'expired' | 'not-yet-valid' | 'untrusted' | 'wrong-name'
+  certificate?: (typeof EDGE_CERTIFICATES)[number]
   noSni?: NoSniBehaviour
   wrongSni?: NoSniBehaviour
   plainHttpOnTlsPort?: '400' | 'close'
   requireHost?: boolean
   sniHostMismatch?: '421' | 'ignore'
   paths?: string[] | null
-  style?: 'apigw' | 'cloudfront'
+  style?: (typeof EDGE_STYLES)[number]
   httpListener?: 'none' | '403' | '301' | 'serve'
   mode?: EdgeMode
   host?: string
