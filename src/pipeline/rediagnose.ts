@@ -6,7 +6,7 @@ import {combinedVerdict, compareAddresses, type AddressResults} from '../observa
 import type {Report} from '../observations/report.js'
 import type {TargetInfo} from '../observations/types.js'
 import {WRONG_NAME} from '../probes/matrix.js'
-import {isSecretHeader, REDACTED} from '../target/headers.js'
+import {isSecretHeader, shownHeader} from '../target/headers.js'
 import {classifyHost} from '../target/hostname.js'
 import {isSnippetSafePath} from '../target/snippet-path.js'
 
@@ -29,7 +29,7 @@ function assertTrustworthyTarget(target: TargetInfo): void {
 /** A report edited by hand may hold a secret header's value (a secret name, or one marked redacted by --redact): it is redacted again before anything shows it. */
 function redactHeaders(target: TargetInfo): TargetInfo {
   if (!target.headers) return target
-  return {...target, headers: target.headers.map((h) => (h.redacted === true || isSecretHeader(h.name) ? {name: h.name, value: REDACTED, redacted: true} : h))}
+  return {...target, headers: target.headers.map((h) => shownHeader({name: h.name, value: h.value, secret: h.redacted === true || isSecretHeader(h.name)}))}
 }
 
 /**

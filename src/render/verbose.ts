@@ -6,7 +6,8 @@
 import type {Paint} from '../cli/colour.js'
 import type {Report} from '../observations/report.js'
 import type {ProbeObservation} from '../observations/types.js'
-import {isSecretHeader, REDACTED, type ShownHeader} from '../target/headers.js'
+import {REDACTED} from '../target/headers.js'
+import {sentHeaders} from './sent-headers.js'
 import {escapeForTerminal as printable} from './terminal-text.js'
 
 export interface VerboseOptions {
@@ -39,18 +40,9 @@ function timingText(p: ProbeObservation): string {
   return `${ms(p.timings.total)} ms${phases.length > 0 ? ` (${phases.join(', ')})` : ''}`
 }
 
-/** The -H headers as the report shows them (a secret's value already [redacted]). */
-function sentHeaders(report: Report): ShownHeader[] {
-  // Reports written before target.headers kept the names only.
-  return report.target.headers ?? report.target.extraHeaders.map((name) => {
-    const redacted = isSecretHeader(name)
-    return {name, value: redacted ? REDACTED : '[value not kept in the report]', redacted}
-  })
-}
-
 function headerLines(p: ProbeObservation, report: Report): string[] {
   const withheld = new Set((p.sent.withheldHeaders ?? []).map((name) => name.toLowerCase()))
-  return sentHeaders(report).map(({name, value}) => {
+  return sentHeaders(report.target).map(({name, value}) => {
     if (withheld.has(name.toLowerCase())) return `${name}: [not sent: a secret goes only over TLS that verifies for the target]`
     return `${name}: ${printable(value)}`
   })
@@ -96,7 +88,7 @@ export function exchangeLines(p: ProbeObservation, report: Report, options: Verb
   }
 
   const http = p.http
-  const redacted = new Set(sentHeaders(report).filter((h) => h.redacted).map((h) => h.name.toLowerCase()))
+  const redacted = new Set(sentHeaders(report.target).filter((h) => h.redacted).map((h) => h.name.toLowerCase()))
   if (http) {
     lines.push(got(printable(`HTTP/${http.httpVersion} ${http.status} ${http.statusText}`)))
     // These are the report's telling headers, already scrubbed of every secret we sent (and a header
