@@ -31,7 +31,7 @@ export interface DiagnoseResult {
   verdict: Verdict
 }
 
-export function fixContextFor(target: TargetInfo, options: DiagnoseOptions): (kind: ProxyKind) => FixContext {
+function fixContextFor(target: TargetInfo, options: DiagnoseOptions): (kind: ProxyKind) => FixContext {
   return (kind) => ({
     host: target.host,
     port: target.port,

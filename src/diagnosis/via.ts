@@ -13,7 +13,7 @@ const sameAnswer = (a: ProbeObservation | undefined, b: ProbeObservation | undef
   answered(a) && answered(b) && a.status === b.status && errorType(a) === errorType(b)
 
 /** Which proxy wrote an error page itself, from its headers and body. */
-export function proxyOwnPage(via: ProbeObservation): 'haproxy' | 'nginx' | null {
+function proxyOwnPage(via: ProbeObservation): 'haproxy' | 'nginx' | null {
   const body = via.http?.bodyExcerpt ?? ''
   if (/No server is available to handle this request|<h1>50[234] (Service Unavailable|Bad Gateway|Gateway Time-out)<\/h1>/i.test(body) && !/nginx/i.test(body)) return 'haproxy'
   if (/nginx/i.test(via.http?.headers.server ?? '') || /<center>nginx/i.test(body)) return 'nginx'

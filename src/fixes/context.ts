@@ -102,7 +102,7 @@ export function configPath(path: string): string | null {
 }
 
 /** Stands for the path in a snippet when the real one cannot be shown. */
-export const PATH_PLACEHOLDER = '/<stage>/<resource>'
+const PATH_PLACEHOLDER = '/<stage>/<resource>'
 
 /** The path for a comment in a snippet: the real one when it is safe, else the placeholder. */
 export function pathForConfig(path: string): string {

@@ -14,7 +14,7 @@ export function haproxyHasSniAuto(ctx: FixContext): boolean {
 }
 
 /** The resolvers section the recommended backend refers to (it lives at the top level, not in a backend). */
-export const HAPROXY_RESOLVERS = 'dns'
+const HAPROXY_RESOLVERS = 'dns'
 
 /**
  * The one server line that gets TLS, verification and SNI right. For an IP target there is no
@@ -37,7 +37,7 @@ export function haproxyServerLine(ctx: FixContext, opts: {name?: string; check?:
  * names only against the SNI or `verifyhost`, and only DNS names and the CN, never IP SANs, so
  * `verifyhost <ip>` fails the handshake against a certificate issued for the IP (SC--, 503).
  */
-export function haproxyIpNotes(ctx: FixContext, comment = '#'): string[] {
+function haproxyIpNotes(ctx: FixContext, comment = '#'): string[] {
   if (!isIpTarget(ctx)) return []
   return [
     `${comment} ${safeHost(ctx)} is an IP address: no SNI can name it (RFC 6066), so no sni / check-sni.`,

@@ -6,7 +6,7 @@ export function nginxProxyPass(ctx: FixContext): string {
 }
 
 /** The DNS server the recommended location names: systemd-resolved's stub; the user replaces it with theirs. */
-export const NGINX_RESOLVER = '127.0.0.53'
+const NGINX_RESOLVER = '127.0.0.53'
 
 /**
  * nginx resolves a name written in proxy_pass once, at start, and keeps that address; a name held
@@ -14,7 +14,7 @@ export const NGINX_RESOLVER = '127.0.0.53'
  * The variable holds no URI part, so the request URI is passed on unchanged, as with a plain
  * `proxy_pass https://host:port;`. proxy_ssl_name and Host are set explicitly next to it.
  */
-export function nginxDynamicUpstreamLines(ctx: FixContext): string[] {
+function nginxDynamicUpstreamLines(ctx: FixContext): string[] {
   return [
     '# a name written in proxy_pass is resolved once, at start; held in a variable it is resolved at run time',
     `resolver ${NGINX_RESOLVER} valid=30s;   # a DNS server nginx can reach (${NGINX_RESOLVER}: systemd-resolved)`,
@@ -34,7 +34,7 @@ export function nginxSniLines(ctx: FixContext): string[] {
  * X509_check_host(), DNS names and the CN only, so a certificate that names the IP in an IP SAN
  * fails ("upstream SSL certificate does not match", 502). Verification stays on regardless.
  */
-export function nginxIpVerifyNotes(ctx: FixContext): string[] {
+function nginxIpVerifyNotes(ctx: FixContext): string[] {
   if (!isIpTarget(ctx)) return []
   return [
     `# nginx checks ${safeHost(ctx)} against the certificate with X509_check_host: DNS names and the CN only, never an IP SAN.`,
