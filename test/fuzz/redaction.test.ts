@@ -24,6 +24,8 @@ describe('fuzz: secret scrubber', () => {
         const kept = text.slice(0, cut % (text.length + 1))
         const scrubbed = scrubberFor([value])(kept)
         assert.ok(!scrubbed.includes(value), scrubbed)
+        // A whole echo in its form (JSON-escaped, URI-encoded) is gone too, not only the raw value.
+        if (kept.length >= before.length + echoed.length) assert.ok(!scrubbed.includes(echoed), `${JSON.stringify(echoed)} survived: ${scrubbed}`)
         // Whatever of the echoed form the cut left at the end is gone when it is 4 characters or more.
         const start = before.length
         const inside = kept.length > start && kept.length < start + echoed.length ? kept.slice(start) : ''
