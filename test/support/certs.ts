@@ -31,16 +31,17 @@ type CryptoKeyPair = webcrypto.CryptoKeyPair
 const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const
 const signingAlgorithm = { name: 'ECDSA', hash: 'SHA-256' } as const
 
-interface Authority {
+export interface Authority {
   cert: x509.X509Certificate
   keys: CryptoKeyPair
 }
 
-async function genKeys(): Promise<CryptoKeyPair> {
+export async function genKeys(): Promise<CryptoKeyPair> {
   return (await crypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair
 }
 
-async function keyPem(key: CryptoKey): Promise<string> {
+/** A private key as PKCS#8 PEM, as node:tls takes it. */
+export async function keyPem(key: CryptoKey): Promise<string> {
   const der = await crypto.subtle.exportKey('pkcs8', key)
   return x509.PemConverter.encode(der, 'PRIVATE KEY')
 }
@@ -57,39 +58,49 @@ function escapeDn(v: string): string {
   return v.replace(/([,+"\\<>;=#])/g, '\\$1')
 }
 
-async function makeCa(cn: string): Promise<Authority> {
+/** A CA `subject` (a distinguished name): self-signed, or issued by `issuer` (an intermediate). */
+export async function makeAuthority(subject: string, opts: {issuer?: Authority; extensions?: x509.Extension[]} = {}): Promise<Authority> {
   const keys = await genKeys()
   const now = Date.now()
-  const cert = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      serialNumber: serial(),
-      name: `CN=${escapeDn(cn)}`,
-      notBefore: new Date(now - 2 * DAY),
-      notAfter: new Date(now + 365 * DAY),
-      signingAlgorithm,
-      keys,
-      extensions: [
-        new x509.BasicConstraintsExtension(true, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
-      ],
-    },
-    crypto,
-  )
+  const common = {
+    serialNumber: serial(),
+    notBefore: new Date(now - 2 * DAY),
+    notAfter: new Date(now + 365 * DAY),
+    signingAlgorithm,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+      ...(opts.extensions ?? []),
+    ],
+  }
+  const cert = opts.issuer
+    ? await x509.X509CertificateGenerator.create({...common, subject, issuer: opts.issuer.cert.subjectName, publicKey: keys.publicKey, signingKey: opts.issuer.keys.privateKey}, crypto)
+    : await x509.X509CertificateGenerator.createSelfSigned({...common, name: subject, keys}, crypto)
   return { cert, keys }
 }
 
-async function makeLeaf(ca: Authority, names: string[], notBefore: Date, notAfter: Date): Promise<KeyCert> {
-  if (names.length === 0) throw new Error('makeLeaf: at least one name is required')
+export interface LeafSpec {
+  /** Distinguished name, e.g. 'CN=api.test'; '' for an empty subject. */
+  subject: string
+  /** subjectAltName entries; no extension at all when empty. */
+  sans: x509.JsonGeneralName[]
+  notBefore?: Date
+  notAfter?: Date
+  extensions?: x509.Extension[]
+}
+
+/** A server certificate for `spec`, signed by `ca` (valid from yesterday for 30 days unless told). */
+export async function issueLeaf(ca: Authority, spec: LeafSpec): Promise<{ key: string; cert: x509.X509Certificate }> {
   const keys = await genKeys()
-  const san = names.map((n) => ({ type: isIP(n) ? ('ip' as const) : ('dns' as const), value: n }))
+  const now = Date.now()
   const cert = await x509.X509CertificateGenerator.create(
     {
       serialNumber: serial(),
-      subject: `CN=${escapeDn(names[0]!)}`,
+      subject: spec.subject,
       issuer: ca.cert.subjectName,
-      notBefore,
-      notAfter,
+      notBefore: spec.notBefore ?? new Date(now - DAY),
+      notAfter: spec.notAfter ?? new Date(now + 30 * DAY),
       signingAlgorithm,
       publicKey: keys.publicKey,
       signingKey: ca.keys.privateKey,
@@ -97,14 +108,26 @@ async function makeLeaf(ca: Authority, names: string[], notBefore: Date, notAfte
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
-        new x509.SubjectAlternativeNameExtension(san, false),
+        ...(spec.sans.length > 0 ? [new x509.SubjectAlternativeNameExtension(spec.sans, false)] : []),
         await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
         await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey, false, crypto),
+        ...(spec.extensions ?? []),
       ],
     },
     crypto,
   )
-  return { key: await keyPem(keys.privateKey), cert: cert.toString('pem') + '\n' }
+  return { key: await keyPem(keys.privateKey), cert }
+}
+
+async function makeCa(cn: string): Promise<Authority> {
+  return makeAuthority(`CN=${escapeDn(cn)}`)
+}
+
+async function makeLeaf(ca: Authority, names: string[], notBefore: Date, notAfter: Date): Promise<KeyCert> {
+  if (names.length === 0) throw new Error('makeLeaf: at least one name is required')
+  const sans = names.map((n) => ({ type: isIP(n) ? ('ip' as const) : ('dns' as const), value: n }))
+  const { key, cert } = await issueLeaf(ca, { subject: `CN=${escapeDn(names[0]!)}`, sans, notBefore, notAfter })
+  return { key, cert: cert.toString('pem') + '\n' }
 }
 
 /**

@@ -1,28 +1,14 @@
 // Certificates a hostile peer may present, made at test time with @peculiar/x509 (like certs.ts, but
-// with a free hand over names, subjects, padding and chain length). ECDSA P-256 keys: fast to make.
-import {webcrypto} from 'node:crypto'
+// with a free hand over names, subjects, padding and chain length), on certs.ts' authorities and leaves.
 // @peculiar/x509 uses tsyringe, which needs a Reflect metadata polyfill loaded first.
 import 'reflect-metadata'
 import * as x509 from '@peculiar/x509'
 
-import type {KeyCert} from './certs.js'
+import {issueLeaf, makeAuthority, type Authority, type KeyCert, type LeafSpec as BaseLeafSpec} from './certs.js'
 
-const crypto = webcrypto
-type CryptoKeyPair = webcrypto.CryptoKeyPair
-const keyAlgorithm = {name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256'} as const
-const signingAlgorithm = {name: 'ECDSA', hash: 'SHA-256'} as const
-const DAY = 24 * 60 * 60 * 1000
 /** An OID under the "example" private enterprise arc (RFC 5612), for padding extensions. */
 const PADDING_OID = '1.3.6.1.4.1.32473.1'
 
-interface Authority {
-  cert: x509.X509Certificate
-  keys: CryptoKeyPair
-}
-
-let serial = 1
-const nextSerial = () => (serial++).toString(16).padStart(4, '0')
-const newKeys = async () => (await crypto.subtle.generateKey(keyAlgorithm, true, ['sign', 'verify'])) as CryptoKeyPair
 const pem = (cert: x509.X509Certificate) => cert.toString('pem') + '\n'
 
 /** An opaque, non-critical extension of `bytes` bytes: makes a certificate as big as wanted. */
@@ -35,58 +21,13 @@ function padding(bytes: number): x509.Extension[] {
   return [new x509.Extension(PADDING_OID, false, der)]
 }
 
-async function authority(name: string, issuer?: Authority, paddingBytes = 0): Promise<Authority> {
-  const keys = await newKeys()
-  const now = Date.now()
-  const extensions = [
-    new x509.BasicConstraintsExtension(true, undefined, true),
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
-    ...padding(paddingBytes),
-  ]
-  const cert = issuer
-    ? await x509.X509CertificateGenerator.create(
-        {serialNumber: nextSerial(), subject: name, issuer: issuer.cert.subjectName, notBefore: new Date(now - DAY), notAfter: new Date(now + 30 * DAY), signingAlgorithm, publicKey: keys.publicKey, signingKey: issuer.keys.privateKey, extensions},
-        crypto,
-      )
-    : await x509.X509CertificateGenerator.createSelfSigned({serialNumber: nextSerial(), name, notBefore: new Date(now - DAY), notAfter: new Date(now + 30 * DAY), signingAlgorithm, keys, extensions}, crypto)
-  return {cert, keys}
-}
+const authority = (name: string, issuer?: Authority, paddingBytes = 0) => makeAuthority(name, {...(issuer ? {issuer} : {}), extensions: padding(paddingBytes)})
 
-export interface LeafSpec {
-  /** Distinguished name, e.g. 'CN=api.test'; '' for an empty subject. */
-  subject: string
-  /** subjectAltName entries; none at all when empty. */
-  sans: x509.JsonGeneralName[]
+export interface LeafSpec extends Pick<BaseLeafSpec, 'subject' | 'sans'> {
   paddingBytes?: number
 }
 
-async function leaf(issuer: Authority, spec: LeafSpec): Promise<{key: string; cert: x509.X509Certificate}> {
-  const keys = await newKeys()
-  const now = Date.now()
-  const cert = await x509.X509CertificateGenerator.create(
-    {
-      serialNumber: nextSerial(),
-      subject: spec.subject,
-      issuer: issuer.cert.subjectName,
-      notBefore: new Date(now - DAY),
-      notAfter: new Date(now + 30 * DAY),
-      signingAlgorithm,
-      publicKey: keys.publicKey,
-      signingKey: issuer.keys.privateKey,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
-        ...(spec.sans.length > 0 ? [new x509.SubjectAlternativeNameExtension(spec.sans, false)] : []),
-        ...padding(spec.paddingBytes ?? 0),
-      ],
-    },
-    crypto,
-  )
-  const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey)
-  return {key: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'), cert}
-}
+const leaf = (issuer: Authority, spec: LeafSpec) => issueLeaf(issuer, {subject: spec.subject, sans: spec.sans, extensions: padding(spec.paddingBytes ?? 0)})
 
 export interface HostileCertificate {
   /** The root to trust (--ca-file) for the chain to verify. */

@@ -6,14 +6,12 @@ import tls, {type SecureContext} from 'node:tls'
 import 'reflect-metadata'
 import * as x509 from '@peculiar/x509'
 
-const EC = {name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256'} as const
+import {genKeys as keys, keyPem} from './certs.js'
+
 const SIGNING = {name: 'ECDSA', hash: 'SHA-256'} as const
 const DAY = 86_400_000
 
 const crypto = webcrypto
-
-/** A key pair of our own, for certificates that must not verify. */
-const keys = async () => (await crypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair
 
 /**
  * A chain leaf + impostor CA, where the impostor has the subject and key identifier of a bundled
@@ -53,7 +51,7 @@ export async function impostorChain(rootPem: string): Promise<{key: string; cert
     },
     crypto,
   )
-  const key = x509.PemConverter.encode(await crypto.subtle.exportKey('pkcs8', leafKeys.privateKey), 'PRIVATE KEY')
+  const key = await keyPem(leafKeys.privateKey)
   return {key, cert: `${leaf.toString('pem')}\n${impostor.toString('pem')}\n`}
 }
 
