@@ -1,12 +1,13 @@
-import {perKind, recommendedConfigs} from '../fixes/index.js'
+import {recommendedConfigs} from '../fixes/index.js'
 import {type FixContext, type ProxyKind, type Requirements} from '../fixes/types.js'
 import type {Verdict} from '../observations/report.js'
 import type {ProbeObservation, TargetInfo} from '../observations/types.js'
+import {assembleDiagnosis} from './assemble.js'
 import {byId} from './facts.js'
 import type {Rule, RuleInput} from './rule.js'
 import {healthyRule} from './rules/healthy.js'
 import {PROBLEM_RULES, REQUIREMENT_RULES} from './rules/index.js'
-import type {Diagnosis, EvidenceItem, Fix} from './types.js'
+import type {Diagnosis, EvidenceItem} from './types.js'
 import {diagnoseVia} from './via.js'
 
 export interface DiagnoseInput {
@@ -56,16 +57,13 @@ function toDiagnosis(rule: Rule, input: RuleInput, contextFor: (kind: ProxyKind)
   const finding = rule.applies(input)
   if (!finding) return null
   checkEvidenceDeclared(rule, finding.details)
-  const fix: Fix = rule.fix ? perKind(contextFor, (fixes, ctx) => rule.fix!(fixes, ctx, input)) : {}
-  if (rule.verify) fix.verify = rule.verify(input.target)
-  return {
-    id: rule.id,
-    severity: finding.severity ?? rule.severity,
-    summary: finding.summary,
-    evidence: [...new Set(finding.details.map((d) => d.probe))],
-    details: finding.details,
-    fix,
-  }
+  const fix = rule.fix
+  return assembleDiagnosis(
+    {id: rule.id, severity: finding.severity ?? rule.severity, summary: finding.summary, details: finding.details},
+    contextFor,
+    fix ? (fixes, ctx) => fix(fixes, ctx, input) : undefined,
+    rule.verify?.(input.target),
+  )
 }
 
 /** Pure: observations in, diagnoses out. No I/O, no clock (the observation time is an input). */

@@ -1,10 +1,10 @@
-import {DEBIAN_CA_BUNDLE} from '../fixes/context.js'
+import {DEBIAN_CA_BUNDLE, ISSUING_CA_PLACEHOLDER} from '../fixes/context.js'
 import {haproxyCaFile} from '../fixes/haproxy.js'
-import {perKind} from '../fixes/index.js'
 import type {FixContext, ProxyFixes, ProxyKind} from '../fixes/types.js'
 import type {ProbeObservation, TargetInfo} from '../observations/types.js'
+import {assembleDiagnosis} from './assemble.js'
 import {answered, errorType, handshakeCompleted, HANDSHAKE_REFUSALS, oneLine, saw, type ProbeMap} from './facts.js'
-import type {Diagnosis, DiagnosisId, EvidenceItem, Fix, Severity} from './types.js'
+import type {Diagnosis, DiagnosisId, EvidenceItem, Severity} from './types.js'
 import {curlPlainToTlsPort, curlWrongHost, opensslNoSni, opensslVerify} from './verify-commands.js'
 
 // --via: match what the user's proxy answered against what the direct probes saw.
@@ -28,9 +28,6 @@ interface ViaFinding {
   fix?: (fixes: ProxyFixes, ctx: FixContext) => string
   verify?: string
 }
-
-/** Stands for the CA the user must supply when the system store does not trust the edge. */
-const ISSUING_CA_PLACEHOLDER = '/path/to/issuing-ca.pem'
 
 /** The CA file a fix should verify against: --ca-file, else the system store when it trusts the edge. */
 function caFileFor(fixes: ProxyFixes, ctx: FixContext, trusted: boolean): string {
@@ -136,14 +133,5 @@ function classify(via: ProbeObservation & {url: string}, probes: ProbeMap, targe
 /** Pure: the via observation and the direct probes in, one proxy-* diagnosis out. */
 export function diagnoseVia(via: ProbeObservation & {url: string}, probes: ProbeMap, target: TargetInfo, contextFor: (kind: ProxyKind) => FixContext): Diagnosis {
   const finding = classify(via, probes, target)
-  const fix: Fix = finding.fix ? perKind(contextFor, finding.fix) : {}
-  if (finding.verify) fix.verify = finding.verify
-  return {
-    id: finding.id,
-    severity: finding.severity,
-    summary: finding.summary,
-    evidence: [...new Set(finding.details.map((d) => d.probe))],
-    details: finding.details,
-    fix,
-  }
+  return assembleDiagnosis(finding, contextFor, finding.fix, finding.verify)
 }

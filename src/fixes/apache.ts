@@ -1,5 +1,5 @@
 import {hostPort} from '../target/authority.js'
-import {connectHost, connectPort, DEBIAN_CA_BUNDLE, isIpTarget, safeHost} from './context.js'
+import {connectHost, connectPort, DEBIAN_CA_BUNDLE, isIpTarget, ISSUING_CA_PLACEHOLDER, safeHost} from './context.js'
 import type {FixContext, ProxyFixes} from './types.js'
 
 /**
@@ -39,7 +39,7 @@ export const apacheFixes: ProxyFixes = {
   sniHostMatch: () => 'ProxyPreserveHost Off',
   certificate: (ctx, problem) =>
     problem === 'untrusted'
-      ? `SSLProxyVerify require\nSSLProxyCACertificateFile ${ctx.caFile ?? '/path/to/issuing-ca.pem'}`
+      ? `SSLProxyVerify require\nSSLProxyCACertificateFile ${ctx.caFile ?? ISSUING_CA_PLACEHOLDER}`
       : problem === 'name-mismatch'
         ? ['SSLProxyCheckPeerName on', '# and proxy to the name the certificate covers', ...ipNotes(ctx)].join('\n')
         : '# the backend certificate must be renewed (or the clock fixed): nothing in Apache fixes this',

@@ -1,4 +1,4 @@
-import {connectsElsewhere, hostHeaderValue, isIpTarget, safeHost, upstreamAuthority} from './context.js'
+import {connectsElsewhere, hostHeaderValue, isIpTarget, ISSUING_CA_PLACEHOLDER, safeHost, upstreamAuthority} from './context.js'
 import type {FixContext, ProxyFixes} from './types.js'
 
 const upstream = (ctx: FixContext): string => `https://${upstreamAuthority(ctx)}`
@@ -29,7 +29,7 @@ export const caddyFixes: ProxyFixes = {
   sniHostMatch: (ctx) => [`header_up Host ${hostHeaderValue(ctx)}`, ...transport(ctx)].join('\n'),
   certificate: (ctx, problem) =>
     problem === 'untrusted'
-      ? `transport http {\n    tls_trust_pool file ${ctx.caFile ?? '/path/to/issuing-ca.pem'}\n}`
+      ? `transport http {\n    tls_trust_pool file ${ctx.caFile ?? ISSUING_CA_PLACEHOLDER}\n}`
       : problem === 'name-mismatch'
         ? (isIpTarget(ctx) ? [ipNote(ctx), ...transport(ctx)] : transport(ctx)).join('\n')
         : '# the upstream certificate must be renewed (or the clock fixed): nothing in Caddy fixes this',

@@ -111,6 +111,9 @@ export function pathForConfig(path: string): string {
 
 export const DEBIAN_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt'
 
+/** Where a fix asks for the CA that issued an untrusted certificate, when --ca-file named none. */
+export const ISSUING_CA_PLACEHOLDER = '/path/to/issuing-ca.pem'
+
 /** A comment line that reminds the reader where a pinned address came from. */
 export function pinnedNote(ctx: FixContext, comment: string): string[] {
   if (!ctx.address) return []

@@ -1,5 +1,5 @@
 import {classifyHost} from '../target/hostname.js'
-import {connectHost, connectPort, DEBIAN_CA_BUNDLE, hostHeaderValue, isIpTarget, pinnedNote, safeHost} from './context.js'
+import {connectHost, connectPort, DEBIAN_CA_BUNDLE, hostHeaderValue, isIpTarget, ISSUING_CA_PLACEHOLDER, pinnedNote, safeHost} from './context.js'
 import type {FixContext, ProxyFixes} from './types.js'
 import {yamlScalar} from './yaml.js'
 
@@ -42,7 +42,7 @@ export const envoyFixes: ProxyFixes = {
     [isIpTarget(ctx) ? `# no sni for an IP; host_rewrite_literal in the route names ${safeHost(ctx)}` : `# sni in the cluster and host_rewrite_literal in the route must both be ${safeHost(ctx)}`, hostRewrite(ctx)].join('\n'),
   certificate: (ctx, problem) =>
     problem === 'untrusted'
-      ? `# trust the issuing CA\ntrusted_ca: {filename: ${yamlScalar(ctx.caFile ?? '/path/to/issuing-ca.pem')}}`
+      ? `# trust the issuing CA\ntrusted_ca: {filename: ${yamlScalar(ctx.caFile ?? ISSUING_CA_PLACEHOLDER)}}`
       : problem === 'name-mismatch'
         ? isIpTarget(ctx)
           ? `# the certificate must name ${safeHost(ctx)} as an IP SAN\nmatch_typed_subject_alt_names: [{san_type: IP_ADDRESS, matcher: {exact: ${yamlScalar(safeHost(ctx))}}}]`

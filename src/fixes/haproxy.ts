@@ -1,4 +1,4 @@
-import {DEBIAN_CA_BUNDLE, hostHeaderValue, isIpTarget, parseVersion, pathForConfig, pinnedNote, resolvesAtRunTime, safeHost, upstreamAuthority, versionAtLeast} from './context.js'
+import {DEBIAN_CA_BUNDLE, hostHeaderValue, isIpTarget, ISSUING_CA_PLACEHOLDER, parseVersion, pathForConfig, pinnedNote, resolvesAtRunTime, safeHost, upstreamAuthority, versionAtLeast} from './context.js'
 import type {CertificateProblem, FixContext, ProxyFixes, Requirements} from './types.js'
 
 /** `ca-file @system-ca` exists from HAProxy 2.6; older versions need a bundle path. */
@@ -102,7 +102,7 @@ export const haproxyFixes: ProxyFixes = {
 function certificateFix(ctx: FixContext, problem: CertificateProblem): string {
   switch (problem) {
     case 'untrusted': {
-      return ['# trust the CA that issued the certificate (turning verification off only hides the problem)', haproxyServerLine({...ctx, caFile: ctx.caFile ?? '/path/to/issuing-ca.pem'})].join('\n')
+      return ['# trust the CA that issued the certificate (turning verification off only hides the problem)', haproxyServerLine({...ctx, caFile: ctx.caFile ?? ISSUING_CA_PLACEHOLDER})].join('\n')
     }
     case 'name-mismatch': {
       return ['# the certificate must cover the name sent as SNI: send the name it was issued for', ...haproxyIpNotes(ctx), haproxyServerLine(ctx)].join('\n')

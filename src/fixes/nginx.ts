@@ -1,4 +1,4 @@
-import {DEBIAN_CA_BUNDLE, hostHeaderValue, isIpTarget, pathForConfig, pinnedNote, resolvesAtRunTime, safeHost, upstreamAuthority} from './context.js'
+import {DEBIAN_CA_BUNDLE, hostHeaderValue, isIpTarget, ISSUING_CA_PLACEHOLDER, pathForConfig, pinnedNote, resolvesAtRunTime, safeHost, upstreamAuthority} from './context.js'
 import type {CertificateProblem, FixContext, ProxyFixes, Requirements} from './types.js'
 
 export function nginxProxyPass(ctx: FixContext): string {
@@ -69,7 +69,7 @@ export const nginxFixes: ProxyFixes = {
 function certificateFix(ctx: FixContext, problem: CertificateProblem): string {
   switch (problem) {
     case 'untrusted': {
-      return ['# trust the CA that issued the certificate', 'proxy_ssl_verify on;', `proxy_ssl_trusted_certificate ${ctx.caFile ?? '/path/to/issuing-ca.pem'};`].join('\n')
+      return ['# trust the CA that issued the certificate', 'proxy_ssl_verify on;', `proxy_ssl_trusted_certificate ${ctx.caFile ?? ISSUING_CA_PLACEHOLDER};`].join('\n')
     }
     case 'name-mismatch': {
       return ['# verify against the name the certificate was issued for, and send it as SNI', ...nginxSniLines(ctx), ...nginxIpVerifyNotes(ctx), 'proxy_ssl_verify on;'].join('\n')

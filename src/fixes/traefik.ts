@@ -1,4 +1,4 @@
-import {connectHost, connectsElsewhere, connectPort, hostHeaderValue, isIpTarget, safeHost, upstreamAuthority} from './context.js'
+import {connectHost, connectPort, connectsElsewhere, hostHeaderValue, isIpTarget, ISSUING_CA_PLACEHOLDER, safeHost, upstreamAuthority} from './context.js'
 import type {FixContext, ProxyFixes} from './types.js'
 import {yamlScalar} from './yaml.js'
 
@@ -29,7 +29,7 @@ export const traefikFixes: ProxyFixes = {
   sniHostMatch: (ctx) => ['passHostHeader: false', ...(serverName(ctx) ? [`serverName: ${yamlScalar(serverName(ctx) as string)}`] : [ipNote(ctx)])].join('\n'),
   certificate: (ctx, problem) =>
     problem === 'untrusted'
-      ? `# serversTransports.<name>\nrootCAs:\n  - ${yamlScalar(ctx.caFile ?? '/path/to/issuing-ca.pem')}`
+      ? `# serversTransports.<name>\nrootCAs:\n  - ${yamlScalar(ctx.caFile ?? ISSUING_CA_PLACEHOLDER)}`
       : problem === 'name-mismatch'
         ? serverName(ctx)
           ? `serverName: ${yamlScalar(serverName(ctx) as string)}`
