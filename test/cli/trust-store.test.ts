@@ -9,6 +9,10 @@ import {after, before, describe, test} from 'node:test'
 
 import {runCli, show} from '../support/cli.js'
 import {edgeFor} from '../support/probe-helpers.js'
+import type {TestEdge} from '../support/test-edge.js'
+
+/** `probe api.test --json` at the edge, every name pinned to loopback. */
+const probeArgs = (edge: TestEdge) => ['probe', 'api.test', '--port', String(edge.port), '--http-port', String(edge.httpPort), '--resolve', 'api.test:*:127.0.0.1', '--json']
 
 let dir = ''
 before(async () => {
@@ -31,7 +35,7 @@ describe('trust store: system store plus --ca-file only (built CLI)', {concurren
     // --ca-file names the test CA; the edge's certificate comes from another (rogue) CA.
     const caFile = join(dir, `ca-${edge.port}.pem`)
     await writeFile(caFile, edge.caCert)
-    const args = ['probe', 'api.test', '--port', String(edge.port), '--http-port', String(edge.httpPort), '--resolve', 'api.test:*:127.0.0.1', '--ca-file', caFile, '--json']
+    const args = [...probeArgs(edge), '--ca-file', caFile]
     const [lenient, control] = await Promise.all([runCli(args, {env: {NODE_TLS_REJECT_UNAUTHORIZED: '0'}}), runCli(args)])
     for (const r of [lenient, control]) {
       assert.equal(r.code, 1, show(r))
@@ -47,7 +51,7 @@ describe('trust store: system store plus --ca-file only (built CLI)', {concurren
 
   test('NODE_TLS_REJECT_UNAUTHORIZED=0 without --ca-file: a private CA stays untrusted', async (t) => {
     const edge = await edgeFor(t)
-    const args = ['probe', 'api.test', '--port', String(edge.port), '--http-port', String(edge.httpPort), '--resolve', 'api.test:*:127.0.0.1', '--json']
+    const args = probeArgs(edge)
     const r = await runCli(args, {env: {NODE_TLS_REJECT_UNAUTHORIZED: '0'}})
     assert.equal(r.code, 1, show(r))
     assert.equal(referenceOf(r.stdout).reference.tls.trusted, false, show(r))
@@ -57,7 +61,7 @@ describe('trust store: system store plus --ca-file only (built CLI)', {concurren
     const edge = await edgeFor(t)
     const extra = join(dir, `extra-${edge.port}.pem`)
     await writeFile(extra, edge.caCert)
-    const args = ['probe', 'api.test', '--port', String(edge.port), '--http-port', String(edge.httpPort), '--resolve', 'api.test:*:127.0.0.1', '--json']
+    const args = probeArgs(edge)
     const r = await runCli(args, {env: {NODE_EXTRA_CA_CERTS: extra}})
     assert.equal(referenceOf(r.stdout).reference.tls.trusted, false, show(r))
     assert.equal(r.code, 1, show(r))
@@ -67,7 +71,7 @@ describe('trust store: system store plus --ca-file only (built CLI)', {concurren
     const edge = await edgeFor(t)
     const caFile = join(dir, `same-${edge.port}.pem`)
     await writeFile(caFile, edge.caCert)
-    const args = ['probe', 'api.test', '--port', String(edge.port), '--http-port', String(edge.httpPort), '--resolve', 'api.test:*:127.0.0.1', '--json']
+    const args = probeArgs(edge)
     const [trusted, untrusted] = await Promise.all([runCli([...args, '--ca-file', caFile], {env: {NODE_EXTRA_CA_CERTS: caFile}}), runCli(args, {env: {NODE_EXTRA_CA_CERTS: caFile}})])
     assert.equal(referenceOf(trusted.stdout).reference.tls.trusted, true, show(trusted))
     assert.equal(trusted.code, 0, show(trusted))
@@ -78,7 +82,7 @@ describe('trust store: system store plus --ca-file only (built CLI)', {concurren
     const edge = await edgeFor(t)
     const certFile = join(dir, `openssl-${edge.port}.pem`)
     await writeFile(certFile, edge.caCert)
-    const args = ['probe', 'api.test', '--port', String(edge.port), '--http-port', String(edge.httpPort), '--resolve', 'api.test:*:127.0.0.1', '--json']
+    const args = probeArgs(edge)
     const r = await runCli(args, {env: {NODE_OPTIONS: '--use-openssl-ca', SSL_CERT_FILE: certFile, SSL_CERT_DIR: dir, NODE_EXTRA_CA_CERTS: undefined}})
     assert.equal(referenceOf(r.stdout).reference.tls.trusted, false, show(r))
     assert.equal(r.code, 1, show(r))
